@@ -1,0 +1,119 @@
+"""Demo data for `make run`: one lycée, its team, two classes of students with accounts.
+
+Idempotent: a second run finds what the first created and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import Membership, Organization, User
+from accounts.services import user_create
+from students.models import OrganizationLearner
+
+DEMO_UAI = "0699999Z"
+DEMO_PASSWORD = "Demo2026!"  # noqa: S105 - printed on purpose: demo logins only
+OTHER_UAI = "0698888Y"
+
+DIVISIONS = {
+    "2nde 3": [
+        ("Léa", "Martin", date(2010, 3, 14), "F"),
+        ("Noah", "Bernard", date(2010, 7, 2), "M"),
+        ("Chloé", "Dubois", date(2010, 11, 23), "F"),
+        ("Lucas", "Thomas", date(2010, 1, 9), "M"),
+        ("Inès", "Robert", date(2010, 5, 30), "F"),
+        ("Hugo", "Richard", date(2010, 9, 18), "M"),
+        ("Jade", "Petit", date(2010, 12, 5), "F"),
+        ("Gabriel", "Durand", date(2010, 4, 27), "M"),
+    ],
+    "2nde 5": [
+        ("Manon", "Leroy", date(2010, 2, 11), "F"),
+        ("Louis", "Moreau", date(2010, 6, 21), "M"),
+        ("Zoé", "Simon", date(2010, 8, 8), "F"),
+        ("Arthur", "Laurent", date(2010, 10, 3), "M"),
+        ("Camille", "Lefèvre", date(2010, 3, 29), "F"),
+        ("Raphaël", "Michel", date(2010, 7, 15), "M"),
+        ("Lina", "Garcia", date(2010, 1, 26), "F"),
+        ("Éthan", "Bœuf", date(2010, 11, 1), "M"),
+    ],
+}
+
+
+@dataclass
+class DemoLogin:
+    who: str
+    login: str
+    password: str
+
+
+def _staff(email: str, first_name: str, last_name: str) -> User:
+    existing = User.objects.filter(email__iexact=email).first()
+    return existing or user_create(first_name=first_name, last_name=last_name, email=email, password=DEMO_PASSWORD)
+
+
+def _membership(user: User, organization: Organization, role: str) -> None:
+    Membership.objects.get_or_create(user=user, organization=organization, disabled_at=None, defaults={"role": role})
+
+
+@transaction.atomic
+def demo_data_load() -> list[DemoLogin]:
+    lycee, _ = Organization.objects.get_or_create(
+        external_id=DEMO_UAI,
+        defaults={
+            "type": Organization.Type.SCO,
+            "name": "Lycée Marie Curie (démo)",
+            "is_managing_students": True,
+            "email": "ce.0699999z@ac-demo.fr",
+        },
+    )
+    college, _ = Organization.objects.get_or_create(
+        external_id=OTHER_UAI,
+        defaults={
+            "type": Organization.Type.SCO,
+            "name": "Collège Jean Moulin (démo)",
+            "is_managing_students": True,
+            "email": "ce.0698888y@ac-demo.fr",
+        },
+    )
+    admin = _staff("direction@lycee-demo.fr", "Claire", "Proviseure")
+    teacher = _staff("prof.snt@lycee-demo.fr", "Karim", "Enseignant")
+    other_admin = _staff("direction@college-demo.fr", "Paul", "Principal")
+    _membership(admin, lycee, Membership.Role.ADMIN)
+    _membership(teacher, lycee, Membership.Role.MEMBER)
+    _membership(other_admin, college, Membership.Role.ADMIN)
+    if not User.objects.filter(email__iexact="operateur@pix-orga.local").exists():
+        User.objects.create_superuser(
+            email="operateur@pix-orga.local", first_name="Opératrice", last_name="Plateforme", password=DEMO_PASSWORD
+        )
+
+    logins = [
+        DemoLogin("Opérateur (Django admin, /admin/)", "operateur@pix-orga.local", DEMO_PASSWORD),
+        DemoLogin(f"Administratrice de {lycee.name}", admin.email, DEMO_PASSWORD),
+        DemoLogin(f"Enseignant de {lycee.name}", teacher.email, DEMO_PASSWORD),
+        DemoLogin(f"Administrateur de {college.name}", other_admin.email, DEMO_PASSWORD),
+    ]
+    for division_index, (division, students) in enumerate(DIVISIONS.items(), start=1):
+        for index, (first_name, last_name, birthdate, sex) in enumerate(students):
+            ine = f"0699{division_index:02d}{index:04d}K"
+            learner = OrganizationLearner.objects.filter(
+                organization=lycee, first_name=first_name, last_name=last_name, birthdate=birthdate
+            ).first()
+            if learner is None:
+                student = user_create(first_name=first_name, last_name=last_name, birthdate=birthdate, password=DEMO_PASSWORD)
+                learner = OrganizationLearner.objects.create(
+                    organization=lycee,
+                    user=student,
+                    national_student_id=ine,
+                    first_name=first_name,
+                    last_name=last_name,
+                    birthdate=birthdate,
+                    sex=sex,
+                    division=division,
+                    mef_code="20010018110",
+                )
+            if index == 0:
+                logins.append(DemoLogin(f"Élève de {division}", learner.user.username, DEMO_PASSWORD))
+    return logins

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrcnConfig(AppConfig):
+    name = "crcn"
+    verbose_name = "Référentiel CRCN et contenus"

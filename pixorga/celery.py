@@ -1,0 +1,12 @@
+"""The Celery application: configuration comes from Django settings (``CELERY_*``)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixorga.settings.dev")
+
+app = Celery("pixorga")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.include = ["pixorga.tasks"]

@@ -1,0 +1,71 @@
+"""Tenant isolation: the one mechanism through which Orga pages and API views reach an organisation.
+
+The organisation comes from the URL (``org_id``); the membership that grants access comes from the
+database (``membership_get_for_user``). A user who is not an active member of that organisation — or
+an organisation that does not exist or is archived — gets a 404, never a 403 that would confirm it
+exists. Inside one's own organisation, a role that is too low gets a 403.
+
+Views receive ``request.membership`` and ``request.organization`` and must start every query from
+``request.organization`` (selectors take it as a required keyword). The session's "last organisation"
+is only a default for redirects, never a filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from accounts.models import Membership
+from accounts.selectors import membership_get_for_user
+
+
+def resolve_membership(request: HttpRequest, organization_id: int, required_role: str | None) -> Membership:
+    membership = membership_get_for_user(user=request.user, organization_id=organization_id)
+    if required_role == Membership.Role.ADMIN and not membership.is_admin:
+        raise PermissionDenied
+    request.membership = membership
+    request.organization = membership.organization
+    return membership
+
+
+def organization_view(required_role: str | None = None) -> Callable:
+    """Decorate an HTML view taking ``org_id``: login, membership (404), role (403)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_id: int, *args, **kwargs) -> HttpResponse:
+            resolve_membership(request, org_id, required_role)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class OrganizationApi(APIView):
+    """Base class of every API view under ``/api/organizations/{org_id}/…``.
+
+    Subclasses set ``required_role`` (None = any member) and read ``self.organization``. Overriding
+    ``get_queryset``/``get_object`` is refused: scoping is this class's job, not each view's.
+    """
+
+    permission_classes = [IsAuthenticated]
+    required_role: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for forbidden in ("get_queryset", "get_object"):
+            if forbidden in cls.__dict__:
+                raise TypeError(f"{cls.__name__} ne doit pas redéfinir {forbidden} : utilisez les sélecteurs scopés.")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.membership = resolve_membership(request, kwargs["org_id"], self.required_role)
+        self.organization = self.membership.organization

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+admin.site.site_header = "Pix Orga — administration de la plateforme"
+admin.site.site_title = "Pix Orga"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False)),
+    path("", include("accounts.urls")),
+    path("api/", include("accounts.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
