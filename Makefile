@@ -20,7 +20,7 @@ run: install
 
 ## ruff, then the whole pytest suite (unit, integration, Celery worker, Playwright/Chromium).
 test: install chromium
-	$(PY) -m pixorga.embedded --temp -- sh -c '$(VENV)/bin/ruff check . && $(PY) -m pytest $(PYTEST_ARGS)'
+	$(PY) -m pixorga.embedded --temp -- sh -c '$(VENV)/bin/ruff check . && DJANGO_SETTINGS_MODULE=pixorga.settings.test $(PY) -m pytest $(PYTEST_ARGS)'
 
 lint: install
 	$(VENV)/bin/ruff check .

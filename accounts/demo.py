@@ -102,7 +102,9 @@ def demo_data_load() -> list[DemoLogin]:
                 organization=lycee, first_name=first_name, last_name=last_name, birthdate=birthdate
             ).first()
             if learner is None:
-                student = user_create(first_name=first_name, last_name=last_name, birthdate=birthdate, password=DEMO_PASSWORD)
+                student = user_create(
+                    first_name=first_name, last_name=last_name, birthdate=birthdate, password=DEMO_PASSWORD
+                )
                 learner = OrganizationLearner.objects.create(
                     organization=lycee,
                     user=student,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.models import Membership
 
@@ -28,8 +28,12 @@ class DateInput(forms.DateInput):
 
 
 class NewAccountFields(forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     password = forms.CharField(
         label="Mot de passe",
         help_text="8 caractères au moins, dont une majuscule, une minuscule et un chiffre.",
@@ -42,7 +46,9 @@ class SignupForm(NewAccountFields):
     email = forms.EmailField(
         label="Adresse e-mail (facultative)",
         required=False,
-        help_text="Sans adresse e-mail, un identifiant est créé avec votre prénom, votre nom et votre date de naissance.",
+        help_text=(
+            "Sans adresse e-mail, un identifiant est créé avec votre prénom, votre nom et votre date de naissance."
+        ),
     )
     birthdate = forms.DateField(label="Date de naissance", required=False, widget=DateInput())
 
@@ -66,3 +72,7 @@ class AccessRequestForm(forms.Form):
     uai = forms.CharField(label="UAI/RNE de l'établissement", max_length=16, help_text="Par exemple 0691234A.")
     first_name = forms.CharField(label="Votre prénom", max_length=150)
     last_name = forms.CharField(label="Votre nom", max_length=150)
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))

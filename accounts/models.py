@@ -52,7 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
     last_organization = models.ForeignKey(
-        "Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="dernière organisation consultée",
     )
 

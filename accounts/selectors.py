@@ -73,7 +73,9 @@ def invitation_get_for_organization(*, organization: Organization, invitation_id
 def invitation_get_by_code(*, invitation_id: int, code: str) -> Invitation:
     """The invitation a link points to; the code is the secret, a wrong one is a 404."""
     try:
-        return Invitation.objects.select_related("organization").get(pk=invitation_id, code=(code or "").strip().upper())
+        return Invitation.objects.select_related("organization").get(
+            pk=invitation_id, code=(code or "").strip().upper()
+        )
     except (Invitation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

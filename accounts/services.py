@@ -172,7 +172,13 @@ def invitations_send(
         _invitation_create_or_refresh(organization=organization, email=address, role=role, invited_by=invited_by)
         for address in addresses
     ]
-    _audit(organization=organization, actor=invited_by, kind=AuditLogEntry.Kind.INVITATION_SENT, emails=addresses, role=role)
+    _audit(
+        organization=organization,
+        actor=invited_by,
+        kind=AuditLogEntry.Kind.INVITATION_SENT,
+        emails=addresses,
+        role=role,
+    )
     return invitations
 
 
@@ -184,8 +190,12 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     invitation.save(update_fields=["updated_at"])
     _enqueue_invitation_email(invitation)
     _audit(
-        organization=invitation.organization, actor=actor, kind=AuditLogEntry.Kind.INVITATION_SENT,
-        emails=[invitation.email], role=invitation.role, resent=True,
+        organization=invitation.organization,
+        actor=actor,
+        kind=AuditLogEntry.Kind.INVITATION_SENT,
+        emails=[invitation.email],
+        role=invitation.role,
+        resent=True,
     )
     return invitation
 
@@ -197,7 +207,12 @@ def invitation_cancel(*, invitation: Invitation, actor: User) -> Invitation:
     invitation.status = Invitation.Status.CANCELLED
     invitation.updated_at = timezone.now()
     invitation.save(update_fields=["status", "updated_at"])
-    _audit(organization=invitation.organization, actor=actor, kind=AuditLogEntry.Kind.INVITATION_CANCELLED, email=invitation.email)
+    _audit(
+        organization=invitation.organization,
+        actor=actor,
+        kind=AuditLogEntry.Kind.INVITATION_CANCELLED,
+        email=invitation.email,
+    )
     return invitation
 
 
@@ -266,8 +281,12 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     membership.updated_by = actor
     membership.save(update_fields=["role", "updated_by"])
     _audit(
-        organization=membership.organization, actor=actor, kind=AuditLogEntry.Kind.MEMBER_ROLE_CHANGED,
-        member=membership.user.full_name, previous=previous, role=role,
+        organization=membership.organization,
+        actor=actor,
+        kind=AuditLogEntry.Kind.MEMBER_ROLE_CHANGED,
+        member=membership.user.full_name,
+        previous=previous,
+        role=role,
     )
     return membership
 
@@ -288,7 +307,7 @@ def membership_disable(*, membership: Membership, actor: User) -> Membership:
 
 @transaction.atomic(durable=True)
 def organization_access_request(*, uai: str, first_name: str, last_name: str) -> Invitation:
-    """"Activez votre espace": an ADMIN invitation goes to the school's official address (reference §1.5)."""
+    """ "Activez votre espace": an ADMIN invitation goes to the school's official address (reference §1.5)."""
     matches = list(
         Organization.objects.select_for_update().filter(type=Organization.Type.SCO, external_id__iexact=uai.strip())[:2]
     )
@@ -324,4 +343,3 @@ def masked_email(address: str) -> str:
     """``c***@ac-lyon.fr``: tells the requester where to look without revealing the address."""
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
-

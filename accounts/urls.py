@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts.forms import ResetRequestForm
 
 app_name = "accounts"
 
@@ -14,6 +15,7 @@ urlpatterns = [
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
+            form_class=ResetRequestForm,
             email_template_name="accounts/emails/password_reset.txt",
             html_email_template_name="accounts/emails/password_reset.html",
             subject_template_name="accounts/emails/password_reset_subject.txt",

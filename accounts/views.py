@@ -137,7 +137,9 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             form.add_error("emails", error.message)
         else:
             count = len(invitations)
-            messages.success(request, f"{count} invitation{'s' if count > 1 else ''} envoyée{'s' if count > 1 else ''}.")
+            messages.success(
+                request, f"{count} invitation{'s' if count > 1 else ''} envoyée{'s' if count > 1 else ''}."
+            )
             return redirect("accounts:team", org_id=request.organization.pk)
     return render(request, "accounts/invitation_create.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -149,7 +151,9 @@ def _redirect_to_team(request: HttpRequest) -> HttpResponse:
 @organization_view(required_role=Membership.Role.ADMIN)
 @require_POST
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = selectors.invitation_get_for_organization(organization=request.organization, invitation_id=invitation_id)
+    invitation = selectors.invitation_get_for_organization(
+        organization=request.organization, invitation_id=invitation_id
+    )
     try:
         services.invitation_resend(invitation=invitation, actor=request.user)
         messages.success(request, f"L'invitation a été renvoyée à {invitation.email}.")
@@ -161,7 +165,9 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @organization_view(required_role=Membership.Role.ADMIN)
 @require_POST
 def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = selectors.invitation_get_for_organization(organization=request.organization, invitation_id=invitation_id)
+    invitation = selectors.invitation_get_for_organization(
+        organization=request.organization, invitation_id=invitation_id
+    )
     try:
         services.invitation_cancel(invitation=invitation, actor=request.user)
         messages.success(request, f"L'invitation de {invitation.email} a été annulée.")
@@ -173,14 +179,18 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @organization_view(required_role=Membership.Role.ADMIN)
 @require_POST
 def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_get_for_organization(organization=request.organization, membership_id=membership_id)
+    membership = selectors.membership_get_for_organization(
+        organization=request.organization, membership_id=membership_id
+    )
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez un rôle.")
         return _redirect_to_team(request)
     try:
         services.membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
-        messages.success(request, f"{membership.user.full_name} est maintenant {membership.get_role_display().lower()}.")
+        messages.success(
+            request, f"{membership.user.full_name} est maintenant {membership.get_role_display().lower()}."
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     return _redirect_to_team(request)
@@ -189,7 +199,9 @@ def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
 @organization_view(required_role=Membership.Role.ADMIN)
 @require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_get_for_organization(organization=request.organization, membership_id=membership_id)
+    membership = selectors.membership_get_for_organization(
+        organization=request.organization, membership_id=membership_id
+    )
     try:
         services.membership_disable(membership=membership, actor=request.user)
         messages.success(request, f"{membership.user.full_name} ne fait plus partie de l'équipe.")
@@ -212,7 +224,7 @@ def team_leave(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def access_request(request: HttpRequest) -> HttpResponse:
-    """"Activez votre espace": no login needed; the invitation goes to the school's official address."""
+    """ "Activez votre espace": no login needed; the invitation goes to the school's official address."""
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

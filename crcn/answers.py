@@ -91,9 +91,13 @@ def free_text_matches(value: str, accepted: Sequence[str], *, typo_tolerance: bo
         wanted = normalize_free_text(str(expected))
         if typed == wanted:
             return True
-        if typo_tolerance and len(wanted) >= 4:
-            if levenshtein_distance(typed, wanted) / len(wanted) <= LEVENSHTEIN_DISTANCE_MAX_RATE:
-                return True
+        close_enough = (
+            typo_tolerance
+            and len(wanted) >= 4
+            and levenshtein_distance(typed, wanted) / len(wanted) <= LEVENSHTEIN_DISTANCE_MAX_RATE
+        )
+        if close_enough:
+            return True
     return False
 
 

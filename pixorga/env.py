@@ -81,3 +81,9 @@ def check_redis_url(url: str) -> str:
     if parts.scheme not in ("redis", "rediss"):
         raise ImproperlyConfigured(f"REDIS_URL doit commencer par redis:// (reçu {parts.scheme!r}).")
     return url
+
+
+def redis_url_with_db(url: str, db: int) -> str:
+    """The same Redis server, another logical database (the cache must not share the broker's)."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{db}").geturl()

@@ -43,7 +43,10 @@ def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
 
 def _flatten_validation(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {key: [str(item) for item in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+        return {
+            key: [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
     items = detail if isinstance(detail, list) else [detail]
     return {"non_field_errors": [str(item) for item in items]}
 

@@ -73,4 +73,8 @@ class OrganizationLearner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.last_name} {self.first_name} ({self.division})" if self.division else f"{self.last_name} {self.first_name}"
+        return (
+            f"{self.last_name} {self.first_name} ({self.division})"
+            if self.division
+            else f"{self.last_name} {self.first_name}"
+        )

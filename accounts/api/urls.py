@@ -8,5 +8,7 @@ urlpatterns = [
     path("health/", views.HealthApi.as_view(), name="api-health"),
     path("users/", views.UserCreateApi.as_view(), name="api-users"),
     path("organizations/<int:org_id>/", views.OrganizationDetailApi.as_view(), name="api-organization"),
-    path("organizations/<int:org_id>/members/", views.OrganizationMembersApi.as_view(), name="api-organization-members"),
+    path(
+        "organizations/<int:org_id>/members/", views.OrganizationMembersApi.as_view(), name="api-organization-members"
+    ),
 ]

@@ -27,6 +27,9 @@ class TokenObtainApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenObtainInput"
+
         login = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
@@ -45,6 +48,9 @@ class TokenObtainApi(APIView):
 
 class MeApi(APIView):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "MeOutput"
+
         id = serializers.IntegerField()
         first_name = serializers.CharField()
         last_name = serializers.CharField()
@@ -79,7 +85,8 @@ class HealthApi(APIView):
 
     @extend_schema(
         responses=inline_serializer(
-            "Health", {"status": serializers.CharField(), "database": serializers.CharField(), "broker": serializers.CharField()}
+            "Health",
+            {"status": serializers.CharField(), "database": serializers.CharField(), "broker": serializers.CharField()},
         )
     )
     def get(self, request):
@@ -108,6 +115,9 @@ class UserCreateApi(APIView):
     throttle_scope = "public"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "UserCreateInput"
+
         first_name = serializers.CharField(max_length=150)
         last_name = serializers.CharField(max_length=150)
         email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
@@ -116,6 +126,9 @@ class UserCreateApi(APIView):
         cgu = serializers.BooleanField(required=False, default=True)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "UserCreateOutput"
+
         id = serializers.IntegerField()
         first_name = serializers.CharField()
         last_name = serializers.CharField()
@@ -140,6 +153,9 @@ class UserCreateApi(APIView):
 
 class OrganizationDetailApi(OrganizationApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrganizationDetailOutput"
+
         id = serializers.IntegerField()
         name = serializers.CharField()
         type = serializers.CharField()
@@ -164,6 +180,9 @@ class OrganizationDetailApi(OrganizationApi):
 
 class OrganizationMembersApi(OrganizationApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrganizationMembersOutput"
+
         id = serializers.IntegerField()
         user_id = serializers.IntegerField()
         first_name = serializers.CharField(source="user.first_name")

@@ -5,7 +5,7 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 
 from pixorga import embedded
-from pixorga.env import check_redis_url, database_config_from_url, env_int, env_list, env_str
+from pixorga.env import check_redis_url, database_config_from_url, env_int, env_list, env_str, redis_url_with_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -80,7 +80,7 @@ REDIS_URL = check_redis_url(embedded.settings_redis_url())
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": redis_url_with_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
         "KEY_PREFIX": "pixorga",
     }
 }

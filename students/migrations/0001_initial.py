@@ -7,52 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationLearner',
+            name="OrganizationLearner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_student_id', models.CharField(blank=True, max_length=32, verbose_name='INE')),
-                ('national_apprentice_id', models.CharField(blank=True, max_length=32, verbose_name='INA')),
-                ('first_name', models.CharField(max_length=255, verbose_name='prénom')),
-                ('middle_name', models.CharField(blank=True, max_length=255, verbose_name='deuxième prénom')),
-                ('third_name', models.CharField(blank=True, max_length=255, verbose_name='troisième prénom')),
-                ('last_name', models.CharField(max_length=255, verbose_name='nom')),
-                ('preferred_last_name', models.CharField(blank=True, max_length=255, verbose_name="nom d'usage")),
-                ('sex', models.CharField(blank=True, choices=[('M', 'Masculin'), ('F', 'Féminin')], max_length=1, verbose_name='sexe')),
-                ('birthdate', models.DateField(blank=True, null=True, verbose_name='date de naissance')),
-                ('birth_city', models.CharField(blank=True, max_length=255, verbose_name='commune de naissance')),
-                ('birth_city_code', models.CharField(blank=True, max_length=10, verbose_name='code INSEE de la commune de naissance')),
-                ('birth_province_code', models.CharField(blank=True, max_length=5, verbose_name='département de naissance')),
-                ('birth_country_code', models.CharField(blank=True, max_length=5, verbose_name='pays de naissance')),
-                ('mef_code', models.CharField(blank=True, max_length=20, verbose_name='code MEF')),
-                ('status', models.CharField(choices=[('ST', 'Élève'), ('AP', 'Apprenti')], default='ST', max_length=2, verbose_name='statut')),
-                ('division', models.CharField(blank=True, max_length=64, verbose_name='classe')),
-                ('student_number', models.CharField(blank=True, max_length=64, verbose_name='numéro étudiant')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse e-mail')),
-                ('department', models.CharField(blank=True, max_length=255, verbose_name='composante')),
-                ('educational_team', models.CharField(blank=True, max_length=255, verbose_name='équipe pédagogique')),
-                ('group', models.CharField(blank=True, max_length=255, verbose_name='groupe')),
-                ('diploma', models.CharField(blank=True, max_length=255, verbose_name='diplôme')),
-                ('study_scheme', models.CharField(blank=True, max_length=255, verbose_name='régime')),
-                ('is_disabled', models.BooleanField(default=False, verbose_name='désactivé')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learners', to='accounts.organization')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='learner_records', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("national_student_id", models.CharField(blank=True, max_length=32, verbose_name="INE")),
+                ("national_apprentice_id", models.CharField(blank=True, max_length=32, verbose_name="INA")),
+                ("first_name", models.CharField(max_length=255, verbose_name="prénom")),
+                ("middle_name", models.CharField(blank=True, max_length=255, verbose_name="deuxième prénom")),
+                ("third_name", models.CharField(blank=True, max_length=255, verbose_name="troisième prénom")),
+                ("last_name", models.CharField(max_length=255, verbose_name="nom")),
+                ("preferred_last_name", models.CharField(blank=True, max_length=255, verbose_name="nom d'usage")),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True, choices=[("M", "Masculin"), ("F", "Féminin")], max_length=1, verbose_name="sexe"
+                    ),
+                ),
+                ("birthdate", models.DateField(blank=True, null=True, verbose_name="date de naissance")),
+                ("birth_city", models.CharField(blank=True, max_length=255, verbose_name="commune de naissance")),
+                (
+                    "birth_city_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="code INSEE de la commune de naissance"),
+                ),
+                (
+                    "birth_province_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="département de naissance"),
+                ),
+                ("birth_country_code", models.CharField(blank=True, max_length=5, verbose_name="pays de naissance")),
+                ("mef_code", models.CharField(blank=True, max_length=20, verbose_name="code MEF")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("ST", "Élève"), ("AP", "Apprenti")], default="ST", max_length=2, verbose_name="statut"
+                    ),
+                ),
+                ("division", models.CharField(blank=True, max_length=64, verbose_name="classe")),
+                ("student_number", models.CharField(blank=True, max_length=64, verbose_name="numéro étudiant")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse e-mail")),
+                ("department", models.CharField(blank=True, max_length=255, verbose_name="composante")),
+                ("educational_team", models.CharField(blank=True, max_length=255, verbose_name="équipe pédagogique")),
+                ("group", models.CharField(blank=True, max_length=255, verbose_name="groupe")),
+                ("diploma", models.CharField(blank=True, max_length=255, verbose_name="diplôme")),
+                ("study_scheme", models.CharField(blank=True, max_length=255, verbose_name="régime")),
+                ("is_disabled", models.BooleanField(default=False, verbose_name="désactivé")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="learners", to="accounts.organization"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="learner_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'élève',
-                'indexes': [models.Index(fields=['organization', 'division'], name='students_or_organiz_324ec7_idx'), models.Index(fields=['organization', 'last_name', 'first_name'], name='students_or_organiz_cd4a98_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('national_student_id', ''), _negated=True), fields=('organization', 'national_student_id'), name='learner_unique_ine_per_organization'), models.UniqueConstraint(condition=models.Q(('is_disabled', False), ('user__isnull', False)), fields=('organization', 'user'), name='learner_one_active_record_per_user_and_organization')],
+                "verbose_name": "élève",
+                "indexes": [
+                    models.Index(fields=["organization", "division"], name="students_or_organiz_324ec7_idx"),
+                    models.Index(
+                        fields=["organization", "last_name", "first_name"], name="students_or_organiz_cd4a98_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("national_student_id", ""), _negated=True),
+                        fields=("organization", "national_student_id"),
+                        name="learner_unique_ine_per_organization",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_disabled", False), ("user__isnull", False)),
+                        fields=("organization", "user"),
+                        name="learner_one_active_record_per_user_and_organization",
+                    ),
+                ],
             },
         ),
     ]

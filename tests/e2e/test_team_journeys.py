@@ -1,0 +1,96 @@
+"""Browser journeys of the foundation: login, invitations, roles, tenant isolation, password reset."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import Invitation
+from tests.accounts.factories import PASSWORD
+from tests.conftest import wait_until
+from tests.mail import emails_to, first_link
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, login: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/connexion/")
+    page.get_by_label("Adresse e-mail ou identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Je me connecte").click()
+
+
+def test_admin_invites_two_colleagues_and_one_joins(page: Page, live_server, celery_worker_process, admin_a, school_a):
+    log_in(page, live_server.url, "anne.directrice@ac-lyon.fr")
+    expect(page.get_by_test_id("current-organization")).to_have_text("Lycée Victor Hugo")
+    page.get_by_role("link", name="Équipe", exact=True).click()
+    page.get_by_role("link", name="Inviter un membre").click()
+    page.get_by_label("Adresses e-mail").fill("paul.prof@ac-lyon.fr, marie.prof@ac-lyon.fr")
+    page.get_by_role("button", name="Inviter").click()
+    expect(page.get_by_text("2 invitations envoyées.")).to_be_visible()
+    expect(page.get_by_test_id("invitation-row")).to_have_count(2)
+
+    [message] = wait_until(lambda: emails_to("paul.prof@ac-lyon.fr"))
+    link = first_link(message).replace("http://testserver", live_server.url)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Rejoindre Lycée Victor Hugo")).to_be_visible()
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Nom", exact=True).fill("Prof")
+    page.get_by_label("Mot de passe").fill("Bienvenue2026")
+    page.get_by_label("J'accepte les conditions").check()
+    page.get_by_role("button", name="Créer mon compte et rejoindre").click()
+
+    expect(page.get_by_text("Bienvenue dans l'espace de Lycée Victor Hugo !")).to_be_visible()
+    expect(page.get_by_test_id("current-organization")).to_have_text("Lycée Victor Hugo")
+    assert Invitation.objects.get(email="paul.prof@ac-lyon.fr").status == "accepted"
+    assert school_a.memberships.filter(user__email="paul.prof@ac-lyon.fr", role="MEMBER").exists()
+
+
+def test_a_member_cannot_reach_admin_only_pages(page: Page, live_server, member_a, school_a):
+    log_in(page, live_server.url, "marc.professeur@ac-lyon.fr")
+    page.get_by_role("link", name="Équipe", exact=True).click()
+    expect(page.get_by_role("link", name="Inviter un membre")).to_have_count(0)
+    response = page.goto(f"{live_server.url}/orga/{school_a.pk}/equipe/inviter/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="Accès refusé")).to_be_visible()
+
+
+def test_a_user_of_another_school_gets_a_404_on_the_team_page(page: Page, live_server, admin_b, school_a, admin_a):
+    log_in(page, live_server.url, "bruno.principal@ac-lyon.fr")
+    expect(page.get_by_test_id("current-organization")).to_have_text("Collège Jean Jaurès")
+    response = page.goto(f"{live_server.url}/orga/{school_a.pk}/equipe/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
+    expect(page.get_by_text("Anne")).to_have_count(0)
+
+
+def test_password_reset_by_email(page: Page, live_server, admin_a):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    page.get_by_label("Adresse e-mail").fill("anne.directrice@ac-lyon.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre boîte e-mail")).to_be_visible()
+
+    [message] = wait_until(lambda: emails_to("anne.directrice@ac-lyon.fr"))
+    link = re.sub(r"^https?://[^/]+", live_server.url, first_link(message))
+    page.goto(link)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("Rentree2026x")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("Rentree2026x")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Mot de passe modifié")).to_be_visible()
+
+    log_in(page, live_server.url, "anne.directrice@ac-lyon.fr", "Rentree2026x")
+    expect(page.get_by_test_id("current-organization")).to_have_text("Lycée Victor Hugo")
+
+
+def test_a_student_signs_up_without_email_and_reads_their_username(page: Page, live_server):
+    page.goto(f"{live_server.url}/inscription/")
+    page.get_by_label("Prénom").fill("Inès")
+    page.get_by_label("Nom", exact=True).fill("N'Diaye")
+    page.get_by_label("Date de naissance").fill("2011-02-09")
+    page.get_by_label("Mot de passe").fill("Cartable2026")
+    page.get_by_label("J'accepte les conditions").check()
+    page.get_by_role("button", name="Je m'inscris").click()
+    expect(page.get_by_test_id("username")).to_have_text("ines.ndiaye0902")
