@@ -75,4 +75,6 @@ class AccessRequestForm(forms.Form):
 
 
 class ResetRequestForm(PasswordResetForm):
-    email = forms.EmailField(label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

@@ -183,16 +183,26 @@ def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
         organization=request.organization, membership_id=membership_id
     )
     form = RoleForm(request.POST)
+    level = "success"
     if not form.is_valid():
-        messages.error(request, "Choisissez un rôle.")
-        return _redirect_to_team(request)
-    try:
-        services.membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
-        messages.success(
-            request, f"{membership.user.full_name} est maintenant {membership.get_role_display().lower()}."
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
+        level, text = "error", "Choisissez un rôle."
+    else:
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+            text = f"{membership.user.full_name} est maintenant {membership.get_role_display().lower()}."
+        except ApplicationError as error:
+            membership.refresh_from_db()
+            level, text = "error", error.message
+    if request.htmx:
+        # Only this row is swapped, with the outcome next to the select (htmx does not swap 4xx bodies).
+        context = {
+            "m": membership,
+            "role_choices": Membership.Role.choices,
+            "row_message": text,
+            "row_message_level": level,
+        }
+        return render(request, "accounts/partials/member_row.html", context)
+    getattr(messages, level)(request, text)
     return _redirect_to_team(request)
 
 

@@ -13,8 +13,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Only for a local demo over plain HTTP (docker compose on localhost): cookies must then travel without TLS.
+_LOCAL_HTTP_DEMO = env_bool("DJANGO_INSECURE_COOKIES_FOR_LOCAL_HTTP", False)
+SESSION_COOKIE_SECURE = not _LOCAL_HTTP_DEMO
+CSRF_COOKIE_SECURE = not _LOCAL_HTTP_DEMO
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

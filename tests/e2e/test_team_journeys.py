@@ -94,3 +94,32 @@ def test_a_student_signs_up_without_email_and_reads_their_username(page: Page, l
     page.get_by_label("J'accepte les conditions").check()
     page.get_by_role("button", name="Je m'inscris").click()
     expect(page.get_by_test_id("username")).to_have_text("ines.ndiaye0902")
+
+
+def test_an_admin_changes_a_role_in_place_through_htmx(page: Page, live_server, admin_a, member_a, school_a):
+    log_in(page, live_server.url, "anne.directrice@ac-lyon.fr")
+    page.get_by_role("link", name="Équipe", exact=True).click()
+    page.evaluate("window.__notReloaded = true")
+    row = page.get_by_test_id("member-row").filter(has_text="Marc")
+    row.get_by_label("Rôle de Marc Professeur").select_option("ADMIN")
+    row.get_by_role("button", name="Modifier").click()
+    expect(page.get_by_text("Marc Professeur est maintenant administrateur.")).to_be_visible()
+    assert page.evaluate("window.__notReloaded") is True  # the row was swapped, the page was not reloaded
+    assert member_a.memberships.get().role == "ADMIN"
+
+    own_row = page.get_by_test_id("member-row").filter(has_text="Anne")
+    own_row.get_by_label("Rôle de Anne Directrice").select_option("MEMBER")
+    own_row.get_by_role("button", name="Modifier").click()
+    expect(page.get_by_text("Anne Directrice est maintenant membre.")).to_be_visible()
+
+
+def test_a_user_of_two_schools_switches_organization(page: Page, live_server, admin_a, school_a, school_b):
+    from accounts.models import Membership
+
+    Membership.objects.create(user=admin_a, organization=school_b, role=Membership.Role.MEMBER)
+    log_in(page, live_server.url, "anne.directrice@ac-lyon.fr")
+    expect(page.get_by_test_id("current-organization")).to_have_text("Collège Jean Jaurès")
+    page.get_by_test_id("current-organization").click()
+    page.get_by_role("navigation", name="Changer d'organisation").get_by_role("link", name="Lycée Victor Hugo").click()
+    expect(page.get_by_test_id("current-organization")).to_have_text("Lycée Victor Hugo")
+    expect(page.get_by_role("heading", name="Lycée Victor Hugo")).to_be_visible()
