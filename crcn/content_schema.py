@@ -85,7 +85,7 @@ def right_answer_of(challenge: dict[str, Any]) -> Any:
     return {key: accepted[0] for key, accepted in solution.items()}
 
 
-def _validate_challenge(challenge: Any, where: str, errors: ContentErrors) -> None:
+def _validate_challenge(challenge: Any, where: str, errors: ContentErrors, files_dir: Path = FILES_DIR) -> None:
     if not isinstance(challenge, dict):
         errors.add(where, "une épreuve doit être un objet")
         return
@@ -166,13 +166,13 @@ def _validate_challenge(challenge: Any, where: str, errors: ContentErrors) -> No
         if not isinstance(media, dict) or not isinstance(media.get("file"), str):
             errors.add(where, f"« {key} » attend {{file, …}}")
             continue
-        if not (FILES_DIR / media["file"]).is_file():
+        if ".." in Path(media["file"]).parts or not (files_dir / media["file"]).is_file():
             errors.add(where, f"fichier « {media['file']} » introuvable sous crcn/content/files/")
         if key == "illustration" and not media.get("alt"):
             errors.add(where, "une illustration a un texte alternatif (« alt »)")
 
 
-def validate_competence(data: Any, filename: str, errors: ContentErrors) -> None:
+def validate_competence(data: Any, filename: str, errors: ContentErrors, files_dir: Path = FILES_DIR) -> None:
     """Check one competence file; errors are appended, nothing is raised."""
     if not isinstance(data, dict):
         errors.add(filename, "le fichier doit décrire une compétence (objet YAML)")
@@ -255,7 +255,7 @@ def validate_competence(data: Any, filename: str, errors: ContentErrors) -> None
             if len(set(instructions)) != len(instructions):
                 errors.add(swhere, "deux variantes ont la même consigne")
             for challenge in challenges:
-                _validate_challenge(challenge, swhere, errors)
+                _validate_challenge(challenge, swhere, errors, files_dir)
                 if isinstance(challenge, dict) and challenge.get("type") in CHALLENGE_TYPES:
                     types_used.add(challenge["type"])
         for tid in tutorial_ids - linked_tutorials:
@@ -292,8 +292,122 @@ def validate_files(paths: list[Path]) -> tuple[dict[str, Any], list[str]]:
     return parsed, errors.messages
 
 
-def competence_files() -> list[Path]:
-    return sorted(COMPETENCES_DIR.glob("*.yaml"))
+def competence_files(content_dir: Path = CONTENT_DIR) -> list[Path]:
+    return sorted((content_dir / "competences").glob("*.yaml"))
+
+
+TARGET_PROFILE_CATEGORIES = ("BACK_TO_SCHOOL", "COMPETENCES", "DISCIPLINE", "SUBJECT", "PREDEFINED", "CUSTOM", "OTHER")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def validate_referential(data: Any, filename: str, competences: dict[str, Any], errors: ContentErrors) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("areas"), list):
+        errors.add(filename, "« areas » (les 5 domaines) manquant")
+        return
+    codes = [str(a.get("code")) for a in data["areas"] if isinstance(a, dict)]
+    if sorted(codes) != ["1", "2", "3", "4", "5"]:
+        errors.add(filename, "les domaines attendus sont 1 à 5")
+    for area in data["areas"]:
+        if not isinstance(area.get("name"), str) or not re.match(r"^#[0-9a-fA-F]{6}$", str(area.get("color", ""))):
+            errors.add(f"{filename} > domaine {area.get('code')}", "« name » et « color » (#rrggbb) attendus")
+    labels = data.get("level_labels")
+    if not isinstance(labels, dict) or sorted(labels) != list(range(1, 9)):
+        errors.add(filename, "« level_labels » doit nommer les niveaux 1 à 8")
+    for code in competences:
+        if code.split(".")[0] not in codes:
+            errors.add(filename, f"la compétence {code} n'a pas de domaine")
+
+
+def validate_target_profiles(
+    data: Any, filename: str, tube_levels: dict[str, list[int]], errors: ContentErrors
+) -> None:
+    """Every profile names existing tubes with a reachable cap, and 3 to 5 ascending stages from 0 %."""
+    profiles = data.get("target_profiles") if isinstance(data, dict) else None
+    if not isinstance(profiles, list) or not profiles:
+        errors.add(filename, "« target_profiles » manquant ou vide")
+        return
+    for profile in profiles:
+        key = profile.get("id") if isinstance(profile, dict) else None
+        if not isinstance(key, str) or not _SLUG.match(key):
+            errors.add(filename, f"parcours sans identifiant valide ({key!r})")
+            continue
+        where = f"{filename} > {key}"
+        errors.claim_id("parcours", key, where)
+        for field_name in ("name", "description"):
+            if not isinstance(profile.get(field_name), str) or not profile[field_name].strip():
+                errors.add(where, f"« {field_name} » manquant")
+        if profile.get("category") not in TARGET_PROFILE_CATEGORIES:
+            errors.add(where, f"catégorie « {profile.get('category')} » inconnue")
+        tubes = profile.get("tubes")
+        if not isinstance(tubes, list) or not tubes:
+            errors.add(where, "aucun sujet")
+            tubes = []
+        seen: set[str] = set()
+        for capped in tubes:
+            tube = capped.get("tube") if isinstance(capped, dict) else None
+            level = capped.get("level") if isinstance(capped, dict) else None
+            if tube not in tube_levels:
+                errors.add(where, f"sujet « {tube} » inconnu")
+                continue
+            if tube in seen:
+                errors.add(where, f"sujet « {tube} » présent deux fois")
+            seen.add(tube)
+            if not isinstance(level, int) or not min(tube_levels[tube]) <= level <= 8:
+                errors.add(where, f"niveau maximum {level!r} impossible pour « {tube} »")
+        stages = profile.get("stages")
+        thresholds = [s.get("threshold") for s in stages if isinstance(s, dict)] if isinstance(stages, list) else []
+        if not (3 <= len(thresholds) <= 5) or thresholds[:1] != [0] or thresholds != sorted(set(thresholds)):
+            errors.add(where, "3 à 5 paliers aux seuils croissants, le premier à 0")
+        elif thresholds[-1] > 100:
+            errors.add(where, "un seuil de palier est un pourcentage (0 à 100)")
+        for stage in stages if isinstance(stages, list) else []:
+            missing = [
+                k for k in ("title", "message", "prescriber_title", "prescriber_description") if not stage.get(k)
+            ]
+            if missing:
+                errors.add(where, f"palier {stage.get('threshold')} : {', '.join(missing)} manquant(s)")
+
+
+@dataclass
+class ContentBank:
+    """Everything the content files say, parsed; valid only when ``errors`` is empty."""
+
+    referential: dict[str, Any]
+    competences: dict[str, Any]
+    target_profiles: list[dict[str, Any]]
+    errors: list[str]
+    files: list[Path]
+
+
+def read_bank(content_dir: Path = CONTENT_DIR) -> ContentBank:
+    """Parse and validate the whole bank: competences, referential, target profiles."""
+    errors = ContentErrors()
+    competences: dict[str, Any] = {}
+    files = competence_files(content_dir)
+    for path in files:
+        data = load_yaml(path, errors)
+        if data is not None:
+            validate_competence(data, path.name, errors, files_dir=content_dir / "files")
+            competences[path.stem] = data
+    referential_path = content_dir / "referential.yaml"
+    referential = load_yaml(referential_path, errors) or {}
+    validate_referential(referential, referential_path.name, competences, errors)
+    tube_levels = {
+        tube["name"]: [skill_level(s["name"]) or 0 for s in tube.get("skills") or [] if isinstance(s, dict)]
+        for data in competences.values()
+        for tube in data.get("tubes") or []
+        if isinstance(tube, dict) and isinstance(tube.get("name"), str) and tube.get("skills")
+    }
+    profiles_path = content_dir / "target_profiles.yaml"
+    profiles_data = load_yaml(profiles_path, errors) or {}
+    validate_target_profiles(profiles_data, profiles_path.name, tube_levels, errors)
+    return ContentBank(
+        referential=referential,
+        competences=competences,
+        target_profiles=profiles_data.get("target_profiles") or [] if isinstance(profiles_data, dict) else [],
+        errors=errors.messages,
+        files=[*files, referential_path, profiles_path],
+    )
 
 
 def _summary(data: dict[str, Any]) -> str:
@@ -309,8 +423,12 @@ def _summary(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or competence_files()
-    parsed, messages = validate_files(paths)
+    if argv:
+        parsed, messages = validate_files([Path(a) for a in argv])
+    else:
+        bank = read_bank()
+        parsed, messages = bank.competences, bank.errors
+        print(f"{len(bank.target_profiles)} parcours")
     for data in parsed.values():
         print(_summary(data))
     for message in messages:

@@ -10,6 +10,7 @@ admin.site.site_title = "Pix Orga"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False)),
     path("", include("accounts.urls")),
+    path("", include("crcn.urls")),
     path("api/", include("accounts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline styles; allow them on this page only.

@@ -113,7 +113,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", ("contenu", BASE_DIR / "crcn" / "content" / "files")]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
