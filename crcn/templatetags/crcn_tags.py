@@ -12,9 +12,9 @@ def markdown_filter(text: str):
 
 @register.filter
 def selected_numbers(submitted, name: str = "answer") -> list[str]:
-    return submitted.getlist(name) if submitted is not None else []
+    return submitted.getlist(name) if hasattr(submitted, "getlist") else []
 
 
 @register.simple_tag
 def field_value(submitted, key: str) -> str:
-    return submitted.get(f"field-{key}", "") if submitted is not None else ""
+    return submitted.get(f"field-{key}", "") if hasattr(submitted, "get") else ""

@@ -176,3 +176,13 @@ def test_public_pages_of_the_referential(client, tmp_path):
     page = client.get("/parcours/parcours-essai/").content.decode()
     assert "Descriptif du parcours" in page and "Sujet 1" in page
     assert client.get("/parcours/inconnu/").status_code == 404
+
+
+def test_the_preview_page_renders_before_any_answer(tmp_path):
+    content_load(content_dir=write_bank(tmp_path))
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+    for challenge in Challenge.objects.all()[:4]:
+        response = staff.get(f"/contenu/epreuves/{challenge.id}/")
+        assert response.status_code == 200
+        assert challenge.instruction in response.content.decode()

@@ -16,7 +16,17 @@ class Command(BaseCommand):
             for message in error.messages:
                 self.stderr.write(f"  {message}")
             raise CommandError(f"Contenu refusé : {len(error.messages)} erreur(s), rien n'a été modifié.") from error
-        counts = ", ".join(f"{value} {name}" for name, value in report.counts.items())
+        order = [
+            "domaines",
+            "compétences",
+            "sujets",
+            "acquis",
+            "épreuves",
+            "tutoriels",
+            "parcours",
+            "épreuves archivées",
+        ]
+        counts = ", ".join(f"{report.counts[name]} {name}" for name in order if name in report.counts)
         if report.already_loaded:
             self.stdout.write(f"Contenu déjà à jour (version {report.release_id[:12]}) : {counts}.")
         else:
