@@ -105,7 +105,7 @@ def demo_data_load() -> list[DemoLogin]:
                 student = user_create(
                     first_name=first_name, last_name=last_name, birthdate=birthdate, password=DEMO_PASSWORD
                 )
-                learner = OrganizationLearner.objects.create(
+                learner = OrganizationLearner(
                     organization=lycee,
                     user=student,
                     national_student_id=ine,
@@ -116,6 +116,8 @@ def demo_data_load() -> list[DemoLogin]:
                     division=division,
                     mef_code="20010018110",
                 )
+                learner.refresh_search_text()
+                learner.save()
             if index == 0:
                 logins.append(DemoLogin(f"Élève de {division}", learner.user.username, DEMO_PASSWORD))
     return logins

@@ -205,6 +205,9 @@ class AuditLogEntry(models.Model):
         MEMBER_REMOVED = "member_removed", "Membre retiré"
         MEMBER_LEFT = "member_left", "Membre parti"
         ACCESS_REQUESTED = "access_requested", "Accès demandé par UAI"
+        LEARNERS_IMPORTED = "learners_imported", "Élèves importés"
+        LEARNER_ACCOUNTS_CREATED = "learner_accounts_created", "Comptes élèves créés"
+        LEARNER_PASSWORDS_RESET = "learner_passwords_reset", "Mots de passe élèves réinitialisés"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit_log")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

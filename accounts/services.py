@@ -332,6 +332,14 @@ def organization_access_request(*, uai: str, first_name: str, last_name: str) ->
     return invitation
 
 
+def user_password_change(*, user: User, password: str) -> User:
+    """The user's own new password; a temporary one no longer needs changing."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
 def user_set_last_organization(*, user: User, organization: Organization) -> None:
     """Remember the organisation last opened, the default after login (a UI preference, not an access rule)."""
     if user.last_organization_id != organization.pk:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.signup, name="signup"),
+    path("mot-de-passe/changer/", views.password_change, name="password_change"),
     path("mon-compte/", views.my_account, name="my_account"),
     path(
         "mot-de-passe-oublie/",

@@ -11,7 +11,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False)),
     path("", include("accounts.urls")),
     path("", include("crcn.urls")),
+    path("", include("students.urls")),
+    path("", include("campaigns.urls")),
     path("api/", include("accounts.api.urls")),
+    path("api/", include("students.api.urls")),
+    path("api/", include("campaigns.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline styles; allow them on this page only.
     path(

@@ -7,10 +7,17 @@ campaign results stay readable.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+def fold_for_search(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class OrganizationLearner(models.Model):
@@ -26,7 +33,7 @@ class OrganizationLearner(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="learner_records"
     )
-    national_student_id = models.CharField("INE", max_length=32, blank=True)
+    national_student_id = models.CharField("INE", max_length=32, null=True, blank=True)
     national_apprentice_id = models.CharField("INA", max_length=32, blank=True)
     first_name = models.CharField("prénom", max_length=255)
     middle_name = models.CharField("deuxième prénom", max_length=255, blank=True)
@@ -50,16 +57,19 @@ class OrganizationLearner(models.Model):
     diploma = models.CharField("diplôme", max_length=255, blank=True)
     study_scheme = models.CharField("régime", max_length=255, blank=True)
     is_disabled = models.BooleanField("désactivé", default=False)
+    search_text = models.TextField(
+        "texte de recherche", blank=True, editable=False, help_text="Noms sans accents ni majuscules, INE."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "élève"
         constraints = [
+            # NULL INEs (higher education, apprentices) never collide; an INE appears once per school,
+            # disabled or not, so a returning student gets their old record (and results) back.
             models.UniqueConstraint(
-                fields=["organization", "national_student_id"],
-                condition=~Q(national_student_id=""),
-                name="learner_unique_ine_per_organization",
+                fields=["organization", "national_student_id"], name="learner_unique_ine_per_organization"
             ),
             models.UniqueConstraint(
                 fields=["organization", "user"],
@@ -78,3 +88,70 @@ class OrganizationLearner(models.Model):
             if self.division
             else f"{self.last_name} {self.first_name}"
         )
+
+    def refresh_search_text(self) -> None:
+        """Search ignores accents and case ("Lefevre" finds "Lefèvre"); the embedded PostgreSQL has no unaccent."""
+        parts = [self.first_name, self.middle_name, self.last_name, self.preferred_last_name]
+        words = " ".join(fold_for_search(p) for p in parts if p)
+        self.search_text = f"{words} {(self.national_student_id or '').lower()} {self.student_number.lower()}".strip()
+
+
+class LearnerImport(models.Model):
+    """One upload of a student file and its journey: uploaded → validated → imported (or an error status).
+
+    The business status lives here (not in Celery's result backend): the page and the API poll it, and a
+    task that dies leaves a row that says so instead of an eternal "in progress".
+    """
+
+    class Format(models.TextChoices):
+        SIECLE_XML = "siecle-xml", "SIECLE (XML ou ZIP)"
+        SIECLE_CSV = "siecle-csv", "SIECLE (CSV)"
+        SUP_CSV = "sup-csv", "Étudiants (CSV)"
+
+    class Status(models.TextChoices):
+        UPLOADED = "UPLOADED", "Fichier reçu"
+        UPLOAD_ERROR = "UPLOAD_ERROR", "Fichier refusé"
+        VALIDATED = "VALIDATED", "Fichier vérifié"
+        VALIDATION_ERROR = "VALIDATION_ERROR", "Erreurs dans le fichier"
+        IMPORTED = "IMPORTED", "Import terminé"
+        IMPORT_ERROR = "IMPORT_ERROR", "Import échoué"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="learner_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    format = models.CharField(max_length=12, choices=Format.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    filename = models.CharField("nom du fichier", max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    encoding = models.CharField(max_length=32, blank=True)
+    apply_when_valid = models.BooleanField(
+        "appliquer sans confirmation", default=False, help_text="API et ligne de commande : pas d'aperçu à confirmer."
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    working_since = models.DateTimeField("tâche en cours depuis", null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "import d'élèves"
+        verbose_name_plural = "imports d'élèves"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            self.Status.IMPORTED,
+            self.Status.UPLOAD_ERROR,
+            self.Status.VALIDATION_ERROR,
+            self.Status.IMPORT_ERROR,
+        )
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.status == self.Status.VALIDATED and not self.apply_when_valid and self.working_since is None

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -219,3 +220,5 @@ LOGGING = {
 }
 
 INVITATION_CODE_LENGTH = 10
+# An import task silent for this long (killed worker…) is marked as failed, asking to retry.
+LEARNER_IMPORT_STUCK_AFTER = env_int("LEARNER_IMPORT_STUCK_AFTER", 15 * 60)

@@ -1,0 +1,81 @@
+"""Reads on a school's learners and imports; every query starts from the organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Organization
+from students.models import LearnerImport, OrganizationLearner, fold_for_search
+
+CONNECTION_METHODS = {
+    "email": "Adresse e-mail",
+    "username": "Identifiant",
+    "none": "Aucun compte",
+}
+
+
+def learners_list_for_organization(
+    *,
+    organization: Organization,
+    search: str = "",
+    divisions: list[str] | None = None,
+    connection: str = "",
+    include_disabled: bool = False,
+) -> QuerySet[OrganizationLearner]:
+    learners = organization.learners.select_related("user")
+    if not include_disabled:
+        learners = learners.filter(is_disabled=False)
+    for word in fold_for_search(search).split()[:5]:
+        learners = learners.filter(search_text__contains=word)
+    if divisions:
+        learners = learners.filter(division__in=divisions)
+    if connection == "email":
+        learners = learners.filter(user__email__isnull=False)
+    elif connection == "username":
+        learners = learners.filter(user__username__isnull=False)
+    elif connection == "none":
+        learners = learners.filter(user__isnull=True)
+    return learners.order_by("last_name", "first_name", "division", "id")
+
+
+def divisions_for_organization(*, organization: Organization) -> list[str]:
+    return list(
+        organization.learners.filter(is_disabled=False)
+        .exclude(division="")
+        .order_by("division")
+        .values_list("division", flat=True)
+        .distinct()
+    )
+
+
+def learner_get_for_organization(*, organization: Organization, learner_id: int) -> OrganizationLearner:
+    try:
+        return organization.learners.select_related("user").get(pk=learner_id)
+    except (OrganizationLearner.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def learner_import_get_for_organization(*, organization: Organization, import_id: int) -> LearnerImport:
+    try:
+        return organization.learner_imports.select_related("created_by").get(pk=import_id)
+    except (LearnerImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def learner_imports_recent_for_organization(*, organization: Organization, limit: int = 10) -> QuerySet[LearnerImport]:
+    return organization.learner_imports.select_related("created_by")[:limit]
+
+
+def learner_import_get_for_admin(*, user, import_id: int) -> LearnerImport:
+    """An import of an organisation the user administers; anything else is a 404."""
+    try:
+        return LearnerImport.objects.select_related("organization").get(
+            pk=import_id,
+            organization__memberships__user=user,
+            organization__memberships__role="ADMIN",
+            organization__memberships__disabled_at__isnull=True,
+            organization__archived_at__isnull=True,
+        )
+    except (LearnerImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
