@@ -20,6 +20,13 @@ def fold_for_search(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def search_text_of(learner) -> str:
+    """Search ignores accents and case ("Lefevre" finds "Lefèvre"); the embedded PostgreSQL has no unaccent."""
+    parts = [learner.first_name, learner.middle_name, learner.last_name, learner.preferred_last_name]
+    words = " ".join(fold_for_search(p) for p in parts if p)
+    return f"{words} {(learner.national_student_id or '').lower()} {learner.student_number.lower()}".strip()
+
+
 class OrganizationLearner(models.Model):
     class Sex(models.TextChoices):
         MALE = "M", "Masculin"
@@ -80,6 +87,7 @@ class OrganizationLearner(models.Model):
         indexes = [
             models.Index(fields=["organization", "division"]),
             models.Index(fields=["organization", "last_name", "first_name"]),
+            models.Index(fields=["organization", "student_number"]),
         ]
 
     def __str__(self) -> str:
@@ -90,10 +98,7 @@ class OrganizationLearner(models.Model):
         )
 
     def refresh_search_text(self) -> None:
-        """Search ignores accents and case ("Lefevre" finds "Lefèvre"); the embedded PostgreSQL has no unaccent."""
-        parts = [self.first_name, self.middle_name, self.last_name, self.preferred_last_name]
-        words = " ".join(fold_for_search(p) for p in parts if p)
-        self.search_text = f"{words} {(self.national_student_id or '').lower()} {self.student_number.lower()}".strip()
+        self.search_text = search_text_of(self)
 
 
 class LearnerImport(models.Model):
@@ -155,3 +160,46 @@ class LearnerImport(models.Model):
     @property
     def awaits_confirmation(self) -> bool:
         return self.status == self.Status.VALIDATED and not self.apply_when_valid and self.working_since is None
+
+
+class StagedLearner(models.Model):
+    """A validated row of an import, waiting for confirmation; applied with a few set-based statements.
+
+    Validation COPYs the parsed file here once, so the preview and the write are SQL over the same rows
+    and the file is never parsed twice. Rows are deleted when the import is applied or abandoned.
+    """
+
+    learner_import = models.ForeignKey(LearnerImport, on_delete=models.CASCADE, related_name="staged_rows")
+    national_student_id = models.CharField(max_length=32, null=True, blank=True)
+    first_name = models.CharField(max_length=255)
+    middle_name = models.CharField(max_length=255, blank=True)
+    third_name = models.CharField(max_length=255, blank=True)
+    last_name = models.CharField(max_length=255)
+    preferred_last_name = models.CharField(max_length=255, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birthdate = models.DateField(null=True, blank=True)
+    birth_city = models.CharField(max_length=255, blank=True)
+    birth_city_code = models.CharField(max_length=10, blank=True)
+    birth_province_code = models.CharField(max_length=5, blank=True)
+    birth_country_code = models.CharField(max_length=5, blank=True)
+    mef_code = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=2, blank=True)
+    division = models.CharField(max_length=64, blank=True)
+    student_number = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    department = models.CharField(max_length=255, blank=True)
+    educational_team = models.CharField(max_length=255, blank=True)
+    group = models.CharField(max_length=255, blank=True)
+    diploma = models.CharField(max_length=255, blank=True)
+    study_scheme = models.CharField(max_length=255, blank=True)
+    search_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "ligne d'import en attente"
+        indexes = [
+            models.Index(fields=["learner_import", "national_student_id"]),
+            models.Index(fields=["learner_import", "student_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name} {self.first_name}"

@@ -102,48 +102,52 @@ def _database_url(db: dict) -> str:
     return f"postgresql://{auth}@{db['HOST']}{port}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the real broker, reading the test database.
-
-    Tests that use it need ``django_db(transaction=True)`` so the worker sees their rows.
-    """
-    from pixorga.tasks import ping
-
+def start_worker(*, queue: str | None = None) -> subprocess.Popen:
+    """A real `celery worker` process on the real broker, reading the test database."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "pixorga.settings.test",
         "PIXORGA_TEST_MAIL_DIR": settings.EMAIL_FILE_PATH,
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "pixorga",
-            "worker",
-            "--concurrency",
-            "1",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        start_new_session=True,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pixorga",
+        "worker",
+        "--concurrency",
+        "1",
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel",
+        "WARNING",
+    ]
+    if queue:
+        command += ["--queues", queue, "--hostname", f"{queue}@%h"]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """The shared worker. Tests that use it need ``django_db(transaction=True)`` so it sees their rows."""
+    from pixorga.tasks import ping
+
+    process = start_worker()
     try:
         assert ping.delay("prêt").get(timeout=60) == "prêt"
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_worker(process)
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.1):

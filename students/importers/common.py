@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 # Codes of reference pix-domain §3.3–3.5, and the French sentence shown for each.
 MESSAGES = {
@@ -129,13 +129,20 @@ class ParseResult:
 
 
 def parse_french_date(value: str) -> date | None:
-    """``jj/mm/aaaa`` (also ``jj/mm/aa``) → date; None when it is not a real date."""
-    for pattern in ("%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
+    """``jj/mm/aaaa`` (also ``jj/mm/aa``) → date; None when it is not a real date.
+
+    Hand-split rather than ``strptime``, which costs a third of the parse of a large SIECLE file.
+    """
+    parts = value.strip().split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) not in (2, 4):
+        return None
+    day, month, year = (int(p) for p in parts)
+    if len(parts[2]) == 2:
+        year += 1900 if year >= 69 else 2000  # the pivot strptime's %y uses
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def has_control_chars(value: str) -> bool:

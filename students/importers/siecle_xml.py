@@ -202,7 +202,7 @@ def parse_siecle_xml(
     try:
         for element in _iter_elements(xml_input):
             seen += 1
-            if on_progress and size and seen % 1000 == 0:
+            if on_progress and size and seen % 5000 == 0:
                 on_progress(min(_position(stream) / size, 1.0))
             if element.tag == "UAJ":
                 uaj = (element.text or "").strip()

@@ -15,14 +15,13 @@ Rules (PRODUCT.md §4, reference pix-domain §2.2 and §3):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from pixorga.errors import ApplicationError
 from students.importers.common import MESSAGES, ImportFileError, ImportIssue, ParsedLearner, ParseResult
 from students.importers.csv_formats import parse_siecle_csv, parse_sup_csv
 from students.importers.siecle_xml import parse_siecle_xml
-from students.models import LearnerImport, OrganizationLearner
+from students.models import LearnerImport, OrganizationLearner, StagedLearner, search_text_of
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +51,8 @@ EXTENSIONS = {
 }
 COMPARED_FIELDS = [f for f in ParsedLearner.__slots__ if f != "line"]
 PREVIEW_LIST_LIMIT = 300
+LEARNERS = OrganizationLearner._meta.db_table
+STAGED = StagedLearner._meta.db_table
 MAX_STORED_ERRORS = 2000
 
 
@@ -167,62 +168,87 @@ def _parse(learner_import: LearnerImport, on_progress) -> ParseResult:
         return parse_sup_csv(handle)
 
 
-@dataclass
-class LearnerDiff:
-    new: list[ParsedLearner] = field(default_factory=list)
-    changed: list[tuple[OrganizationLearner, ParsedLearner]] = field(default_factory=list)
-    leaving: list[OrganizationLearner] = field(default_factory=list)
-    unchanged: int = 0
-
-
 def _key_field(learner_import: LearnerImport) -> str:
     return "student_number" if learner_import.format == LearnerImport.Format.SUP_CSV else "national_student_id"
 
 
-def _diff(organization: Organization, parsed: list[ParsedLearner], key: str) -> LearnerDiff:
-    existing = {
-        getattr(learner, key): learner
-        for learner in organization.learners.exclude(**{f"{key}__isnull": True})
-        .exclude(**{key: ""})
-        .only("id", "is_disabled", *COMPARED_FIELDS)
-    }
-    diff = LearnerDiff()
-    in_file = set()
-    for row in parsed:
-        identifier = getattr(row, key)
-        in_file.add(identifier)
-        current = existing.get(identifier)
-        if current is None:
-            diff.new.append(row)
-        elif current.is_disabled or any(getattr(current, f) != getattr(row, f) for f in COMPARED_FIELDS):
-            diff.changed.append((current, row))
-        else:
-            diff.unchanged += 1
-    diff.leaving = [learner for k, learner in existing.items() if k not in in_file and not learner.is_disabled]
-    return diff
+def _stage(learner_import: LearnerImport, parsed: list[ParsedLearner]) -> None:
+    """COPY the validated rows into the staging table (one round trip, whatever the size)."""
+    columns = [*COMPARED_FIELDS, "search_text", "learner_import_id"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {STAGED} WHERE learner_import_id = %s", [learner_import.pk])
+        with cursor.cursor.copy(f"COPY {STAGED} ({', '.join(_quoted(columns))}) FROM STDIN") as copy:
+            for row in parsed:
+                values = [getattr(row, name) for name in COMPARED_FIELDS]
+                copy.write_row([*values, search_text_of(row), learner_import.pk])
+        # Fresh statistics, or the planner may treat thousands of new rows as an empty table.
+        cursor.execute(f"ANALYZE {STAGED}")
 
 
-def _person(learner) -> dict:
+def _quoted(columns: list[str]) -> list[str]:
+    return [f'"{name}"' for name in columns]
+
+
+def _staged_vs_learners(key: str) -> str:
+    """SQL fragments shared by preview and write: match on the key, compare every imported field."""
+    return f"""
+        FROM {STAGED} s
+        LEFT JOIN {LEARNERS} l ON l.organization_id = %(organization)s AND l."{key}" = s."{key}"
+        WHERE s.learner_import_id = %(import)s
+    """
+
+
+def _differs() -> str:
+    fields = ", ".join(f'l."{name}"' for name in COMPARED_FIELDS)
+    staged = ", ".join(f's."{name}"' for name in COMPARED_FIELDS)
+    return f"(l.is_disabled OR ({fields}) IS DISTINCT FROM ({staged}))"
+
+
+def _leaving(key: str) -> str:
+    return f"""
+        FROM {LEARNERS} l
+        WHERE l.organization_id = %(organization)s AND NOT l.is_disabled AND l."{key}" IS NOT NULL AND l."{key}" <> ''
+          AND NOT EXISTS (
+            SELECT 1 FROM {STAGED} s WHERE s.learner_import_id = %(import)s AND s."{key}" = l."{key}"
+          )
+    """
+
+
+def _people(cursor, sql: str, params: dict) -> list[dict]:
+    cursor.execute(sql + f" ORDER BY 3, 2, 1 LIMIT {PREVIEW_LIST_LIMIT}", params)
+    return [{"first_name": f, "last_name": l_, "division": d, "ine": i} for f, l_, d, i in cursor.fetchall()]
+
+
+def _preview(learner_import: LearnerImport) -> dict:
+    key = _key_field(learner_import)
+    params = {"organization": learner_import.organization_id, "import": learner_import.pk}
+    person = f's.first_name, s.last_name, COALESCE(NULLIF(s.division, \'\'), s."group"), s."{key}"'
+    with connection.cursor() as cursor:
+        matched = _staged_vs_learners(key)
+        cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE l.id IS NULL), COUNT(*) FILTER (WHERE l.id IS NOT NULL AND {_differs()}), "
+            f"COUNT(*) {matched}",
+            params,
+        )
+        created, updated, total = cursor.fetchone()
+        cursor.execute(f"SELECT COUNT(*) {_leaving(key)}", params)
+        (disabled,) = cursor.fetchone()
+        new = _people(cursor, f"SELECT {person} {matched} AND l.id IS NULL", params)
+        changed = _people(cursor, f"SELECT {person} {matched} AND l.id IS NOT NULL AND {_differs()}", params)
+        leaving = _people(
+            cursor,
+            f'SELECT l.first_name, l.last_name, COALESCE(NULLIF(l.division, \'\'), l."group"), l."{key}" '
+            + _leaving(key),
+            params,
+        )
     return {
-        "first_name": learner.first_name,
-        "last_name": learner.last_name,
-        "division": learner.division or learner.group,
-        "ine": learner.national_student_id or learner.student_number,
-    }
-
-
-def _preview(diff: LearnerDiff) -> dict:
-    def names(items):
-        return sorted((_person(i) for i in items[:PREVIEW_LIST_LIMIT]), key=lambda p: (p["division"], p["last_name"]))
-
-    return {
-        "created": len(diff.new),
-        "updated": len(diff.changed),
-        "disabled": len(diff.leaving),
-        "unchanged": diff.unchanged,
-        "new": names(diff.new),
-        "changed": names([row for _, row in diff.changed]),
-        "leaving": names(diff.leaving),
+        "created": created,
+        "updated": updated,
+        "disabled": disabled,
+        "unchanged": total - created - updated,
+        "new": new,
+        "changed": changed,
+        "leaving": leaving,
     }
 
 
@@ -258,12 +284,12 @@ def learner_import_validate(*, import_id: int, enqueue_apply: bool = True) -> No
             progress=100,
         )
         return
-    diff = _diff(learner_import.organization, result.learners, _key_field(learner_import))
     with transaction.atomic():
+        _stage(learner_import, result.learners)
         _finish(
             learner_import,
             status=LearnerImport.Status.VALIDATED,
-            preview=_preview(diff),
+            preview=_preview(learner_import),
             encoding=result.encoding,
             progress=50,
         )
@@ -284,48 +310,45 @@ def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> Lea
     return learner_import
 
 
-def _learner_from(row: ParsedLearner, organization: Organization, now) -> OrganizationLearner:
-    values = {f: getattr(row, f) for f in COMPARED_FIELDS}
-    learner = OrganizationLearner(
-        organization=organization, is_disabled=False, created_at=now, updated_at=now, **values
-    )
-    learner.refresh_search_text()
-    return learner
-
-
 @transaction.atomic(durable=True)
-def _write(learner_import: LearnerImport, parsed: list[ParsedLearner], report) -> dict:
-    organization = Organization.objects.select_for_update().get(pk=learner_import.organization_id)
-    diff = _diff(organization, parsed, _key_field(learner_import))
-    now = timezone.now()
-    total = max(1, len(diff.new) + len(diff.changed) + len(diff.leaving))
-    done = 0
-    for start in range(0, len(diff.new), 2000):
-        batch = diff.new[start : start + 2000]
-        OrganizationLearner.objects.bulk_create([_learner_from(row, organization, now) for row in batch])
-        done += len(batch)
-        report(done / total)
-    for start in range(0, len(diff.changed), 2000):
-        batch = diff.changed[start : start + 2000]
-        for current, row in batch:
-            for name in COMPARED_FIELDS:
-                setattr(current, name, getattr(row, name))
-            current.is_disabled = False
-            current.updated_at = now
-            current.refresh_search_text()
-        OrganizationLearner.objects.bulk_update(
-            [c for c, _ in batch], [*COMPARED_FIELDS, "is_disabled", "updated_at", "search_text"]
+def _write(learner_import: LearnerImport, report) -> dict:
+    """Three set-based statements in one transaction: insert the new, update the changed, disable leavers."""
+    Organization.objects.select_for_update().get(pk=learner_import.organization_id)
+    report(0.1)
+    key = _key_field(learner_import)
+    params = {"organization": learner_import.organization_id, "import": learner_import.pk, "now": timezone.now()}
+    fields = ", ".join(_quoted(COMPARED_FIELDS))
+    staged_fields = ", ".join(f"s.{name}" for name in _quoted(COMPARED_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {LEARNERS} (organization_id, {fields}, search_text, national_apprentice_id, is_disabled,
+                                        created_at, updated_at)
+                SELECT %(organization)s, {staged_fields}, s.search_text, '', FALSE, %(now)s, %(now)s
+                {_staged_vs_learners(key)} AND l.id IS NULL""",
+            params,
         )
-        done += len(batch)
-        report(done / total)
-    leaving_ids = [learner.pk for learner in diff.leaving]
-    for start in range(0, len(leaving_ids), 5000):
-        OrganizationLearner.objects.filter(pk__in=leaving_ids[start : start + 5000]).update(
-            is_disabled=True, updated_at=now
+        created = cursor.rowcount
+        report(0.5)
+        assignments = ", ".join(f"{name} = s.{name}" for name in _quoted(COMPARED_FIELDS))
+        cursor.execute(
+            f"""UPDATE {LEARNERS} l SET {assignments}, search_text = s.search_text, is_disabled = FALSE,
+                       updated_at = %(now)s
+                FROM {STAGED} s
+                WHERE s.learner_import_id = %(import)s AND l.organization_id = %(organization)s
+                  AND l."{key}" = s."{key}" AND {_differs()}""",
+            params,
         )
-    summary = {"created": len(diff.new), "updated": len(diff.changed), "disabled": len(leaving_ids)}
+        updated = cursor.rowcount
+        report(0.8)
+        cursor.execute(
+            f"UPDATE {LEARNERS} SET is_disabled = TRUE, updated_at = %(now)s WHERE id IN (SELECT l.id {_leaving(key)})",
+            params,
+        )
+        disabled = cursor.rowcount
+        cursor.execute(f"DELETE FROM {STAGED} WHERE learner_import_id = %s", [learner_import.pk])
+    summary = {"created": created, "updated": updated, "disabled": disabled}
     AuditLogEntry.objects.create(
-        organization=organization,
+        organization_id=learner_import.organization_id,
         actor=learner_import.created_by,
         kind=AuditLogEntry.Kind.LEARNERS_IMPORTED,
         extra={"import_id": learner_import.pk, "filename": learner_import.filename, **summary},
@@ -343,10 +366,7 @@ def learner_import_apply(*, import_id: int) -> None:
         _finish(learner_import)  # not confirmed: give the row back
         return
     try:
-        result = _parse(learner_import, _reporter(import_id, 50, 15))
-        if result.issues:
-            raise ValueError("le fichier ne valide plus")
-        _write(learner_import, result.learners, _reporter(import_id, 65, 35))
+        _write(learner_import, _reporter(import_id, 50, 50))
     except Exception:
         logger.exception("écriture de l'import %s", import_id)
         _finish(learner_import, status=LearnerImport.Status.IMPORT_ERROR, errors=[_failed()], progress=100)

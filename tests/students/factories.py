@@ -13,6 +13,7 @@ from tests.accounts.factories import OrganizationFactory
 class OrganizationLearnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrganizationLearner
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
