@@ -120,4 +120,42 @@ def demo_data_load() -> list[DemoLogin]:
                 learner.save()
             if index == 0:
                 logins.append(DemoLogin(f"Élève de {division}", learner.user.username, DEMO_PASSWORD))
+    _write_demo_siecle_file(lycee)
     return logins
+
+
+DEMO_SIECLE_FILE = "var/demo/ElevesSansAdresses-demo.zip"
+
+
+def _write_demo_siecle_file(lycee: Organization) -> None:
+    """A SIECLE export for the demo lycée, so the import can be tried: the two classes plus newcomers."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from students.importers.samples import SampleStudent, fake_students, siecle_xml
+
+    known = [
+        SampleStudent(
+            str(i),
+            learner.national_student_id,
+            learner.first_name,
+            learner.last_name,
+            birthdate=learner.birthdate.strftime("%d/%m/%Y"),
+            sex="2" if learner.sex == "F" else "1",
+            division=learner.division,
+        )
+        for i, learner in enumerate(lycee.learners.filter(is_disabled=False).order_by("pk")[:15], start=1)
+    ]
+    newcomers = fake_students(60, seed=2026, divisions=2)
+    for student in newcomers:
+        student.eleve_id = f"9{student.eleve_id}"
+        student.division = student.division.replace("1ERE", "2NDE").replace("TLE", "2NDE")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ElevesSansAdresses.xml", siecle_xml(known + newcomers, uaj=lycee.external_id))
+    path = Path(settings.BASE_DIR) / DEMO_SIECLE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())

@@ -42,6 +42,7 @@ IMPORT_INTERRUPTED = (
     "Le traitement du fichier s'est interrompu. Aucun élève n'a été modifié : relancez l'import avec le même fichier."
 )
 IMPORT_FAILED = "L'import n'a pas pu être enregistré. Aucun élève n'a été modifié : relancez l'import."
+IMPORT_SUPERSEDED = "Un fichier plus récent a été envoyé : cet aperçu n'a pas été appliqué."
 ALREADY_RUNNING = "Un import est déjà en cours pour cet établissement : attendez qu'il se termine."
 
 EXTENSIONS = {
@@ -94,6 +95,7 @@ def learner_import_create(
         )
         if running:
             raise ApplicationError(ALREADY_RUNNING, "IMPORT_ALREADY_RUNNING", status_code=409)
+        _supersede_unconfirmed(organization)
         learner_import = LearnerImport(
             organization=organization,
             created_by=created_by,
@@ -106,6 +108,17 @@ def learner_import_create(
         if enqueue:
             _enqueue_validation(learner_import.pk)
     return learner_import
+
+
+def _supersede_unconfirmed(organization: Organization) -> None:
+    """A new upload replaces a preview nobody confirmed: that one can no longer be applied."""
+    stale = organization.learner_imports.filter(status=LearnerImport.Status.VALIDATED, working_since__isnull=True)
+    StagedLearner.objects.filter(learner_import__in=stale).delete()
+    stale.update(
+        status=LearnerImport.Status.IMPORT_ERROR,
+        errors=[ImportIssue(code="IMPORT_SUPERSEDED", detail=IMPORT_SUPERSEDED).as_dict()],
+        updated_at=timezone.now(),
+    )
 
 
 def _enqueue_validation(import_id: int) -> None:
@@ -314,6 +327,9 @@ def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> Lea
 def _write(learner_import: LearnerImport, report) -> dict:
     """Three set-based statements in one transaction: insert the new, update the changed, disable leavers."""
     Organization.objects.select_for_update().get(pk=learner_import.organization_id)
+    if not learner_import.staged_rows.exists():
+        # Without its rows, "absent from the file" would mean everybody: never disable a whole school.
+        raise ValueError("aucune ligne validée pour cet import")
     report(0.1)
     key = _key_field(learner_import)
     params = {"organization": learner_import.organization_id, "import": learner_import.pk, "now": timezone.now()}

@@ -222,3 +222,30 @@ def test_students_are_searched_without_accents_or_case(school_a, admin_a):
 
 def test_the_import_uai_check_uses_this_organisation(school_a, admin_a):
     assert school_a.external_id == UAI
+
+
+def test_a_new_upload_supersedes_an_unconfirmed_preview(school_a, admin_a):
+    first = run_import(school_a, admin_a, xml_file(), confirm=False)
+    second = run_import(school_a, admin_a, xml_file(students(5)), confirm=False)
+    first.refresh_from_db()
+    assert first.status == "IMPORT_ERROR" and first.errors[0]["code"] == "IMPORT_SUPERSEDED"
+    LearnerImport.objects.filter(pk=first.pk).update(status="VALIDATED", apply_when_valid=True)
+    imports.learner_import_apply(import_id=first.pk)  # even forced, no staged rows: nothing is disabled
+    assert LearnerImport.objects.get(pk=first.pk).status == "IMPORT_ERROR"
+    assert second.preview["created"] == 5
+
+
+def test_the_command_prints_a_json_summary_and_dry_run_writes_nothing(school_a, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "ElevesSansAdresses.xml"
+    path.write_bytes(xml_file())
+    call_command("import_students", str(path), "--organization", UAI, "--dry-run")
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "VALIDATED" and report["created"] == 3
+    assert not school_a.learners.exists() and not LearnerImport.objects.exists()
+    call_command("import_students", str(path), "--organization", UAI)
+    report = json.loads(capsys.readouterr().out)
+    assert report == {"status": "IMPORTED", "dry_run": False, "created": 3, "updated": 0, "disabled": 0, "errors": []}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import demo_data_load
+from accounts.demo import DEMO_SIECLE_FILE, demo_data_load
 
 
 class Command(BaseCommand):
@@ -11,3 +11,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Identifiants de démonstration :"))
         for login in logins:
             self.stdout.write(f"  {login.who:<58} {login.login:<32} {login.password}")
+        self.stdout.write(f"Fichier SIECLE de démonstration (import par l'administratrice) : {DEMO_SIECLE_FILE}")

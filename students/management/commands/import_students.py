@@ -58,6 +58,8 @@ class Command(BaseCommand):
             "disabled": counts.get("disabled", 0),
             "errors": learner_import.errors,
         }
+        if dry_run:
+            learner_import.delete()  # a dry run leaves nothing behind, not even its staged rows
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         if learner_import.status.endswith("ERROR"):
             raise CommandError("Import refusé : aucun élève n'a été modifié.")
