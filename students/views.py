@@ -64,43 +64,34 @@ def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
     return render(request, "students/learner_detail.html", {"learner": learner})
 
 
-def _credentials_response(request: HttpRequest, batch, action: str) -> HttpResponse:
+def _account_action(request: HttpRequest, service, nothing_done: str) -> HttpResponse:
+    """Run an accounts service on the selected students, then show the credentials it produced."""
+    form = LearnerSelectionForm(request.POST)
+    ids = form.cleaned_data["learner_ids"] if form.is_valid() else []
+    back = redirect("students:list", org_id=request.organization.pk)
+    try:
+        batch = service(organization=request.organization, actor=request.user, learner_ids=ids)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return back
     if batch.skipped:
         messages.warning(request, f"{len(batch.skipped)} élève(s) ignoré(s) : " + ", ".join(batch.skipped[:20]))
     if not batch.credentials:
-        messages.error(request, f"Aucun {action} : les élèves sélectionnés ne sont pas concernés.")
-        return redirect("students:list", org_id=request.organization.pk)
+        messages.error(request, f"Aucun {nothing_done} : les élèves sélectionnés ne sont pas concernés.")
+        return back
     return redirect("students:credentials", org_id=request.organization.pk, token=batch.token)
 
 
 @organization_view()
 @require_POST
 def learner_accounts_create(request: HttpRequest) -> HttpResponse:
-    form = LearnerSelectionForm(request.POST)
-    ids = form.cleaned_data["learner_ids"] if form.is_valid() else []
-    try:
-        batch = account_services.learner_accounts_create(
-            organization=request.organization, actor=request.user, learner_ids=ids
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("students:list", org_id=request.organization.pk)
-    return _credentials_response(request, batch, "compte créé")
+    return _account_action(request, account_services.learner_accounts_create, "compte créé")
 
 
 @organization_view()
 @require_POST
 def learner_passwords_reset(request: HttpRequest) -> HttpResponse:
-    form = LearnerSelectionForm(request.POST)
-    ids = form.cleaned_data["learner_ids"] if form.is_valid() else []
-    try:
-        batch = account_services.learner_passwords_reset(
-            organization=request.organization, actor=request.user, learner_ids=ids
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("students:list", org_id=request.organization.pk)
-    return _credentials_response(request, batch, "mot de passe réinitialisé")
+    return _account_action(request, account_services.learner_passwords_reset, "mot de passe réinitialisé")
 
 
 @organization_view()
