@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# Reference §4.3: readable characters only (no I, O, 0, 1), 6 letters then 3 digits.
+# Reference §4.3 and algorithms §8.5: readable characters (letters without I and O, digits without 0).
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_DIGITS = "23456789"
+CODE_DIGITS = "123456789"
 
 
 class Campaign(models.Model):
@@ -60,3 +60,54 @@ class Campaign(models.Model):
     def is_restricted(self) -> bool:
         """Only the organisation's imported learners may take part (reference §5.2)."""
         return self.organization.is_managing_students
+
+
+class CampaignSkill(models.Model):
+    """The campaign's targeted skills, copied from its target profile when the campaign is created."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="campaign_skills")
+    skill = models.ForeignKey("crcn.Skill", on_delete=models.PROTECT, related_name="campaign_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "skill"], name="skill_once_per_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.skill_id}"
+
+
+class CampaignParticipation(models.Model):
+    class Status(models.TextChoices):
+        STARTED = "STARTED", "En cours de test"
+        TO_SHARE = "TO_SHARE", "En attente d'envoi"
+        SHARED = "SHARED", "Résultats envoyés"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="participations"
+    )
+    organization_learner = models.ForeignKey(
+        "students.OrganizationLearner", null=True, on_delete=models.SET_NULL, related_name="participations"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
+    participant_external_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    mastery_rate = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    validated_skills_count = models.PositiveIntegerField(null=True, blank=True)
+    pix_score = models.PositiveIntegerField(null=True, blank=True)
+    is_improved = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "participation"
+        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["user", "campaign"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "user"],
+                condition=models.Q(is_improved=False, deleted_at__isnull=True),
+                name="one_current_participation_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.user} ({self.status})"

@@ -25,3 +25,51 @@ def learner_of_user_for_campaign(*, campaign: Campaign, user: User) -> Organizat
     if not user.is_authenticated:
         return None
     return campaign.organization.learners.filter(user=user, is_disabled=False).first()
+
+
+def participation_current_for_user(*, campaign: Campaign, user: User):
+    if not user.is_authenticated:
+        return None
+    return (
+        campaign.participations.filter(user=user, is_improved=False, deleted_at__isnull=True)
+        .prefetch_related("assessments")
+        .first()
+    )
+
+
+def campaigns_list_for_organization(
+    *, organization, status: str = "active", owner_id=None, name: str = "", owner_name: str = ""
+):
+    from django.db.models import Count, Q
+
+    campaigns = organization.campaigns.filter(deleted_at__isnull=True).select_related("owner", "target_profile")
+    campaigns = campaigns.filter(archived_at__isnull=(status != "archived"))
+    if owner_id:
+        campaigns = campaigns.filter(owner_id=owner_id)
+    if name:
+        campaigns = campaigns.filter(name__icontains=name.strip())
+    if owner_name:
+        for word in owner_name.split()[:3]:
+            campaigns = campaigns.filter(Q(owner__first_name__icontains=word) | Q(owner__last_name__icontains=word))
+    current = Q(participations__is_improved=False, participations__deleted_at__isnull=True)
+    return campaigns.annotate(
+        participants_count=Count("participations", filter=current),
+        shared_count=Count("participations", filter=current & Q(participations__status="SHARED")),
+    ).order_by("-created_at")
+
+
+def campaign_get_for_member(*, organization, campaign_id: int) -> Campaign:
+    try:
+        return organization.campaigns.select_related("owner", "target_profile", "organization").get(
+            pk=campaign_id, deleted_at__isnull=True
+        )
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def participants_list_for_campaign(*, campaign: Campaign):
+    return (
+        campaign.participations.filter(is_improved=False, deleted_at__isnull=True)
+        .select_related("organization_learner", "user")
+        .order_by("organization_learner__last_name", "organization_learner__first_name")
+    )

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import orga_views, views
 
 app_name = "campaigns"
 
 urlpatterns = [
+    path("orga/<int:org_id>/campagnes/", orga_views.campaign_list, name="list"),
+    path("orga/<int:org_id>/campagnes/creer/", orga_views.campaign_create, name="orga_create"),
+    path("orga/<int:org_id>/campagnes/<int:campaign_id>/", orga_views.campaign_detail, name="orga_detail"),
+    path("orga/<int:org_id>/campagnes/<int:campaign_id>/affiche/", orga_views.campaign_flyer, name="orga_flyer"),
+    path("orga/<int:org_id>/campagnes/<int:campaign_id>/archiver/", orga_views.campaign_archive, name="orga_archive"),
     path("campagnes/", views.code_entry, name="code_entry"),
     path("campagnes/<str:code>/", views.landing, name="landing"),
     path("campagnes/<str:code>/rattachement/", views.reconciliation, name="reconciliation"),
+    path("campagnes/<str:code>/commencer/", views.start, name="start"),
+    path("campagnes/<str:code>/resultats/", views.result, name="result"),
+    path("campagnes/<str:code>/envoyer/", views.share, name="share"),
 ]

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import selectors
+from campaigns.results import participation_result
+from campaigns.services import participation_share, participation_start
 from pixorga.errors import ApplicationError
 from students.forms import CampaignCodeForm, ReconciliationForm
 from students.services.reconciliation import learner_reconcile_attempt
@@ -34,11 +36,75 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
     campaign = selectors.campaign_get_by_code(code=code)
     learner = selectors.learner_of_user_for_campaign(campaign=campaign, user=request.user)
     needs_reconciliation = campaign.is_restricted and request.user.is_authenticated and learner is None
+    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
     return render(
         request,
         "campaigns/landing.html",
-        {"campaign": campaign, "learner": learner, "needs_reconciliation": needs_reconciliation},
+        {
+            "campaign": campaign,
+            "learner": learner,
+            "needs_reconciliation": needs_reconciliation,
+            "participation": participation,
+        },
     )
+
+
+def _continue(participation) -> HttpResponse:
+    assessment = participation.assessments.order_by("-created_at").first()
+    if participation.status == "STARTED" and assessment is not None:
+        return redirect("assessments:question", assessment_id=assessment.pk)
+    return redirect("campaigns:result", code=participation.campaign.code)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.campaign_get_by_code(code=code)
+    existing = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    if existing is not None:
+        return _continue(existing)
+    try:
+        participation = participation_start(
+            campaign=campaign,
+            user=request.user,
+            participant_external_id=request.POST.get("participant_external_id", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        if error.code == "NOT_RECONCILED":
+            return redirect("campaigns:reconciliation", code=campaign.code)
+        return redirect("campaigns:landing", code=campaign.code)
+    return _continue(participation)
+
+
+@login_required
+@require_GET
+def result(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.campaign_get_by_code(code=code)
+    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    if participation is None:
+        return redirect("campaigns:landing", code=campaign.code)
+    if participation.status == "STARTED":
+        return _continue(participation)
+    context = {"campaign": campaign, "participation": participation}
+    if campaign.type == campaign.Type.ASSESSMENT:
+        context["result"] = participation_result(participation=participation)
+    return render(request, "campaigns/result.html", context)
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.campaign_get_by_code(code=code)
+    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    if participation is None:
+        raise Http404
+    try:
+        participation_share(participation=participation, user=request.user)
+        messages.success(request, f"Merci ! Vos résultats ont été envoyés à {campaign.organization.name}.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("campaigns:result", code=campaign.code)
 
 
 @login_required

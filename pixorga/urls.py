@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("crcn.urls")),
     path("", include("students.urls")),
     path("", include("campaigns.urls")),
+    path("", include("assessments.urls")),
     path("api/", include("accounts.api.urls")),
     path("api/", include("students.api.urls")),
     path("api/", include("campaigns.api.urls")),

@@ -5,3 +5,13 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
   }
 });
+
+// "Copier le code": buttons with data-copy="<selector>" copy that element's text.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button || !navigator.clipboard) { return; }
+  var source = document.querySelector(button.getAttribute("data-copy"));
+  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    button.textContent = "Code copié";
+  });
+});

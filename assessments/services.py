@@ -1,0 +1,193 @@
+"""The test engine: which question comes next, and what an answer changes.
+
+Rules (PRODUCT.md §5, reference pix-algorithms §2–4):
+- targets are the campaign's skills (or the competence's skills for training alone); skills the learner
+  already knows, from any earlier test, are never asked again;
+- the next question comes from the pure smart-random algorithm, seeded by the assessment id, so it is the
+  same after a reload; when it returns nothing the assessment is completed;
+- an answer is accepted only for the question currently asked (409 otherwise), once (unique constraint
+  and a row lock on the assessment), and creates the direct and inferred knowledge elements;
+- "Je passe" counts as a wrong answer.
+The number of queries per question and per answer does not depend on how many answers were given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.algorithm.knowledge import Skill as AlgoSkill
+from assessments.algorithm.knowledge import knowledge_for_answer
+from assessments.algorithm.smart_random import Candidate, next_challenge
+from assessments.models import Answer, Assessment, KnowledgeElement
+from crcn.models import Challenge, Skill
+from pixorga.errors import ApplicationError
+
+CHALLENGE_NOT_ASKED = "Cette question n'est pas celle en cours : rechargez la page pour continuer le test."
+ASSESSMENT_NOT_STARTED = "Ce test est terminé."
+RESULT_BY_CHECKER = {"ok": Answer.Result.OK, "ko": Answer.Result.KO, "skipped": Answer.Result.SKIPPED}
+
+
+def current_knowledge(*, user: User, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
+    """The latest knowledge element per skill, resets removed (one query, DISTINCT ON)."""
+    elements = KnowledgeElement.objects.filter(user=user)
+    if skill_ids is not None:
+        elements = elements.filter(skill_id__in=skill_ids)
+    latest = elements.order_by("skill_id", "-created_at", "-id").distinct("skill_id")
+    return {ke.skill_id: ke for ke in latest if ke.status != KnowledgeElement.Status.RESET}
+
+
+def target_skills(assessment: Assessment) -> list[Skill]:
+    if assessment.type == Assessment.Type.CAMPAIGN:
+        return list(
+            Skill.objects.filter(
+                status=Skill.Status.ACTIVE, campaign_links__campaign__participations=assessment.participation_id
+            )
+            .select_related("tube")
+            .order_by("name")
+        )
+    return list(
+        Skill.objects.filter(status=Skill.Status.ACTIVE, tube__competence=assessment.competence_id)
+        .select_related("tube")
+        .order_by("name")
+    )
+
+
+def _algo_skill(skill: Skill) -> AlgoSkill:
+    return AlgoSkill(
+        name=skill.name,
+        tube=skill.tube_id,
+        difficulty=skill.level,
+        pix_value=float(skill.pix_value),
+        competence=skill.tube.competence_id,
+    )
+
+
+@dataclass
+class TestState:
+    skills: list[Skill]
+    knowledge: dict[str, KnowledgeElement]
+    answers: list[Answer]
+    next: Challenge | None
+
+
+def _state(assessment: Assessment) -> TestState:
+    skills = target_skills(assessment)
+    skill_ids = [s.name for s in skills]
+    answers = list(assessment.answers.select_related("challenge").order_by("created_at", "id"))
+    answered = {a.challenge_id for a in answers}
+    challenges_by_skill: dict[str, list[Challenge]] = {}
+    for challenge in Challenge.objects.filter(skill_id__in=skill_ids, status=Challenge.Status.VALIDATED).order_by("id"):
+        challenges_by_skill.setdefault(challenge.skill_id, []).append(challenge)
+    knowledge = current_knowledge(user=assessment.user, skill_ids=skill_ids)
+    candidates = [
+        Candidate(
+            skill=_algo_skill(skill),
+            challenge_ids=tuple(c.id for c in challenges_by_skill.get(skill.name, []) if c.id not in answered),
+            timed=bool(challenges_by_skill.get(skill.name) and challenges_by_skill[skill.name][0].timer),
+        )
+        for skill in skills
+    ]
+    levels = {s.name: s.level for s in skills}
+    direct = [
+        (levels[ke.skill_id], ke.status == KnowledgeElement.Status.VALIDATED)
+        for ke in knowledge.values()
+        if ke.source == KnowledgeElement.Source.DIRECT
+    ]
+    choice = next_challenge(
+        candidates=candidates,
+        known={skill: ke.status for skill, ke in knowledge.items()},
+        direct=direct,
+        answered_count=len(answers),
+        last_answer_timed_out=bool(answers and answers[-1].result == Answer.Result.TIMEDOUT),
+        seed=assessment.pk,
+    )
+    chosen = None
+    if choice is not None:
+        chosen = next(c for c in challenges_by_skill[choice.skill.name] if c.id == choice.challenge_id)
+    return TestState(skills=skills, knowledge=knowledge, answers=answers, next=chosen)
+
+
+def assessment_complete(*, assessment: Assessment) -> None:
+    """The test is over: the participation (if any) now waits for the learner to send the results."""
+    from campaigns.models import CampaignParticipation
+
+    if not assessment.is_started:
+        return
+    assessment.state = Assessment.State.COMPLETED
+    assessment.completed_at = timezone.now()
+    assessment.save(update_fields=["state", "completed_at"])
+    if assessment.participation_id:
+        CampaignParticipation.objects.filter(
+            pk=assessment.participation_id, status=CampaignParticipation.Status.STARTED
+        ).update(status=CampaignParticipation.Status.TO_SHARE)
+
+
+@transaction.atomic
+def assessment_next_challenge(*, assessment: Assessment) -> Challenge | None:
+    """The question to show now, or None when the test is over (the assessment is then completed)."""
+    if not assessment.is_started:
+        return None
+    state = _state(assessment)
+    if state.next is None:
+        assessment_complete(assessment=assessment)
+    return state.next
+
+
+def _stored_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)[:2000]
+
+
+@transaction.atomic
+def assessment_answer(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int = 0) -> Answer:
+    """Record the answer to the current question; a second, concurrent submission gets a 409."""
+    try:
+        assessment = Assessment.objects.select_for_update().get(pk=assessment_id, user=user)
+    except Assessment.DoesNotExist:
+        raise ApplicationError("Évaluation introuvable.", "NOT_FOUND", status_code=404) from None
+    if not assessment.is_started:
+        raise ApplicationError(ASSESSMENT_NOT_STARTED, "ASSESSMENT_ENDED", status_code=409)
+    state = _state(assessment)
+    if state.next is None or state.next.id != challenge_id:
+        raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409)
+    challenge = state.next
+    result = RESULT_BY_CHECKER[challenge.check_answer(value)]
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                assessment=assessment,
+                challenge=challenge,
+                value=_stored_value(value),
+                result=result,
+                time_spent=max(0, min(int(time_spent or 0), 24 * 3600)),
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409) from exc
+    by_name = {s.name: s for s in state.skills}
+    new = knowledge_for_answer(
+        skill=_algo_skill(by_name[challenge.skill_id]),
+        is_ok=answer.is_ok,
+        target_skills=[_algo_skill(s) for s in state.skills],
+        known={name: ke.status for name, ke in state.knowledge.items()},
+    )
+    KnowledgeElement.objects.bulk_create(
+        [
+            KnowledgeElement(
+                user=user,
+                skill_id=k.skill,
+                competence_code=by_name[k.skill].tube.competence_id,
+                status=k.status,
+                source=k.source,
+                earned_pix=k.earned_pix,
+                answer=answer,
+                assessment=assessment,
+            )
+            for k in new
+        ]
+    )
+    return answer

@@ -1,0 +1,103 @@
+"""Teachers' campaign pages in Orga: list, creation, the campaign page with its code, archiving."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns import selectors, services
+from campaigns.forms import CampaignCreateForm
+from crcn.selectors import target_profiles_available_for_organization
+from pixorga.errors import ApplicationError
+from pixorga.tenancy import organization_view
+
+
+@organization_view()
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    status = "archived" if request.GET.get("statut") == "archivees" else "active"
+    mine = request.GET.get("mes") == "1"
+    campaigns = selectors.campaigns_list_for_organization(
+        organization=request.organization,
+        status=status,
+        owner_id=request.user.pk if mine else None,
+        name=request.GET.get("nom", ""),
+        owner_name=request.GET.get("createur", ""),
+    )
+    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    return render(request, "campaigns/orga/list.html", {"page": page, "status": status, "mine": mine})
+
+
+@organization_view()
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    profiles = target_profiles_available_for_organization(organization=request.organization)
+    form = CampaignCreateForm(request.POST or None, target_profiles=profiles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                organization=request.organization,
+                creator=request.user,
+                name=data["name"],
+                type=data["type"],
+                target_profile_id=data["target_profile"] if data["type"] == "ASSESSMENT" else None,
+                title=data["title"],
+                custom_landing_page_text=data["custom_landing_page_text"],
+                external_id_label=data["external_id_label"],
+            )
+        except ApplicationError as error:
+            form.add_error("target_profile" if "parcours" in error.message else None, error.message)
+        else:
+            messages.success(request, "La campagne est créée : donnez son code aux élèves.")
+            return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)
+    return render(
+        request, "campaigns/orga/create.html", {"form": form, "profiles": profiles}, status=400 if form.errors else 200
+    )
+
+
+@organization_view()
+@require_GET
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    participants = selectors.participants_list_for_campaign(campaign=campaign)
+    return render(
+        request,
+        "campaigns/orga/detail.html",
+        {
+            "campaign": campaign,
+            "participants": participants,
+            "can_manage": services.campaign_can_manage(campaign=campaign, membership=request.membership),
+            "landing_url": request.build_absolute_uri("/campagnes/"),
+        },
+    )
+
+
+@organization_view()
+@require_GET
+def campaign_flyer(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    return render(
+        request,
+        "campaigns/orga/flyer.html",
+        {"campaign": campaign, "landing_url": request.build_absolute_uri("/campagnes/")},
+    )
+
+
+@organization_view()
+@require_POST
+def campaign_archive(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    try:
+        if request.POST.get("action") == "unarchive":
+            services.campaign_unarchive(campaign=campaign, membership=request.membership)
+            messages.success(request, "La campagne est de nouveau active.")
+        else:
+            services.campaign_archive(campaign=campaign, membership=request.membership)
+            messages.success(request, "La campagne est archivée : elle n'accepte plus de participants.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)

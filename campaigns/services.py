@@ -1,0 +1,194 @@
+"""Campaigns and participations: creation, codes, starting, sharing (reference pix-domain §4–5).
+
+Rules:
+- ASSESSMENT needs a target profile available to the organisation (public or shared) and copies its
+  skills (tubes up to their cap) into the campaign; PROFILES_COLLECTION has neither profile nor title;
+- codes are 6 readable letters + 3 digits, unique (the database constraint settles races);
+- admins and the campaign's owner manage it (edit, archive); any member sees it;
+- starting is refused for an archived campaign, a learner who is not on the school's list (restricted
+  campaigns), a missing external id, or an ongoing participation; sharing computes the results once.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, Organization, User
+from assessments.algorithm.scoring import mastery_rate
+from assessments.models import Assessment, KnowledgeElement
+from assessments.services import current_knowledge
+from campaigns.models import CODE_DIGITS, CODE_LETTERS, Campaign, CampaignParticipation, CampaignSkill
+from crcn.models import Skill, TargetProfile
+from pixorga.errors import ApplicationError
+
+TARGET_PROFILE_REQUIRED = "Choisissez ce que vous souhaitez tester (un parcours)."
+TARGET_PROFILE_UNAVAILABLE = "Ce parcours n'est pas disponible pour votre organisation."
+PROFILES_COLLECTION_HAS_NO_PROFILE = "Une collecte de profils ne porte pas sur un parcours."
+NOT_ALLOWED_TO_MANAGE = "Seuls les administrateurs et le propriétaire de la campagne peuvent la modifier."
+OWNER_NOT_MEMBER = "Le nouveau propriétaire doit être membre de l'organisation."
+CAMPAIGN_ARCHIVED = "Cette campagne est archivée : elle n'accepte plus de participants ni d'envoi de résultats."
+NOT_ON_THE_LIST = "Vous devez d'abord vous identifier parmi les élèves de l'établissement."
+EXTERNAL_ID_REQUIRED = "Renseignez « {label} » pour commencer."
+ALREADY_PARTICIPATING = "Vous participez déjà à cette campagne."
+NOT_FINISHED = "Terminez le test avant d'envoyer vos résultats."
+ALREADY_SHARED = "Vos résultats ont déjà été envoyés."
+
+
+def campaign_code_generate() -> str:
+    letters = "".join(secrets.choice(CODE_LETTERS) for _ in range(6))
+    return letters + "".join(secrets.choice(CODE_DIGITS) for _ in range(3))
+
+
+def _available_profiles(organization: Organization):
+    return TargetProfile.objects.filter(Q(is_public=True) | Q(organizations=organization), outdated=False).distinct()
+
+
+def campaign_create(
+    *,
+    organization: Organization,
+    creator: User,
+    name: str,
+    type: str,
+    target_profile_id: int | None = None,
+    title: str = "",
+    custom_landing_page_text: str = "",
+    external_id_label: str = "",
+    owner: User | None = None,
+) -> Campaign:
+    if type == Campaign.Type.ASSESSMENT:
+        if not target_profile_id:
+            raise ApplicationError(TARGET_PROFILE_REQUIRED, "TARGET_PROFILE_REQUIRED")
+        target_profile = _available_profiles(organization).filter(pk=target_profile_id).first()
+        if target_profile is None:
+            raise ApplicationError(TARGET_PROFILE_UNAVAILABLE, "TARGET_PROFILE_UNAVAILABLE")
+    elif type == Campaign.Type.PROFILES_COLLECTION:
+        if target_profile_id:
+            raise ApplicationError(PROFILES_COLLECTION_HAS_NO_PROFILE, "TARGET_PROFILE_NOT_ALLOWED")
+        target_profile, title = None, ""
+    else:
+        raise ApplicationError("Choisissez l'objectif de la campagne.", "CAMPAIGN_PURPOSE_IS_REQUIRED")
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                campaign = Campaign(
+                    organization=organization,
+                    name=name.strip(),
+                    type=type,
+                    target_profile=target_profile,
+                    title=title.strip(),
+                    custom_landing_page_text=custom_landing_page_text.strip(),
+                    external_id_label=external_id_label.strip(),
+                    creator=creator,
+                    owner=owner or creator,
+                    code=campaign_code_generate(),
+                )
+                campaign.full_clean(exclude=["code"])
+                campaign.save()
+                if target_profile is not None:
+                    skills = Skill.objects.filter(status=Skill.Status.ACTIVE).filter(
+                        _capped_tubes_filter(target_profile)
+                    )
+                    CampaignSkill.objects.bulk_create([CampaignSkill(campaign=campaign, skill=s) for s in skills])
+                return campaign
+        except IntegrityError:
+            continue  # another campaign got that code meanwhile: draw again
+    raise ApplicationError(
+        "Impossible de générer un code de campagne, réessayez.", "CODE_GENERATION_FAILED", status_code=503
+    )
+
+
+def _capped_tubes_filter(target_profile: TargetProfile) -> Q:
+    condition = Q(pk__in=[])
+    for capped in target_profile.capped_tubes.all():
+        condition |= Q(tube_id=capped.tube_id, level__lte=capped.level)
+    return condition
+
+
+def campaign_can_manage(*, campaign: Campaign, membership: Membership) -> bool:
+    return membership.is_admin or campaign.owner_id == membership.user_id
+
+
+def campaign_archive(*, campaign: Campaign, membership: Membership) -> Campaign:
+    if not campaign_can_manage(campaign=campaign, membership=membership):
+        raise ApplicationError(NOT_ALLOWED_TO_MANAGE, "FORBIDDEN", status_code=403)
+    if campaign.archived_at is None:
+        campaign.archived_at = timezone.now()
+        campaign.archived_by = membership.user
+        campaign.save(update_fields=["archived_at", "archived_by"])
+    return campaign
+
+
+def campaign_unarchive(*, campaign: Campaign, membership: Membership) -> Campaign:
+    if not campaign_can_manage(campaign=campaign, membership=membership):
+        raise ApplicationError(NOT_ALLOWED_TO_MANAGE, "FORBIDDEN", status_code=403)
+    campaign.archived_at = None
+    campaign.archived_by = None
+    campaign.save(update_fields=["archived_at", "archived_by"])
+    return campaign
+
+
+@transaction.atomic(durable=True)
+def participation_start(*, campaign: Campaign, user: User, participant_external_id: str = "") -> CampaignParticipation:
+    """Join a campaign (reference §5.2); an assessment campaign also starts its test."""
+    campaign = Campaign.objects.select_for_update().select_related("organization").get(pk=campaign.pk)
+    if campaign.is_archived or campaign.deleted_at:
+        raise ApplicationError(CAMPAIGN_ARCHIVED, "CAMPAIGN_ARCHIVED", status_code=403)
+    learner = campaign.organization.learners.filter(user=user, is_disabled=False).first()
+    if campaign.is_restricted and learner is None:
+        raise ApplicationError(NOT_ON_THE_LIST, "NOT_RECONCILED", status_code=403)
+    existing = campaign.participations.filter(user=user, is_improved=False, deleted_at__isnull=True).first()
+    if existing is not None:
+        raise ApplicationError(ALREADY_PARTICIPATING, "ALREADY_PARTICIPATING", status_code=409)
+    external_id = participant_external_id.strip()
+    if campaign.external_id_label and not external_id:
+        raise ApplicationError(EXTERNAL_ID_REQUIRED.format(label=campaign.external_id_label), "MISSING_EXTERNAL_ID")
+    if learner is None:
+        from students.models import OrganizationLearner
+
+        learner = OrganizationLearner(
+            organization=campaign.organization, user=user, first_name=user.first_name, last_name=user.last_name
+        )
+        learner.refresh_search_text()
+        learner.save()
+    participation = CampaignParticipation.objects.create(
+        campaign=campaign,
+        user=user,
+        organization_learner=learner,
+        participant_external_id=external_id[:255],
+        status=(
+            CampaignParticipation.Status.STARTED
+            if campaign.type == Campaign.Type.ASSESSMENT
+            else CampaignParticipation.Status.TO_SHARE
+        ),
+    )
+    if campaign.type == Campaign.Type.ASSESSMENT:
+        Assessment.objects.create(user=user, type=Assessment.Type.CAMPAIGN, participation=participation)
+    return participation
+
+
+@transaction.atomic(durable=True)
+def participation_share(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
+    """ "J'envoie mes résultats": results are computed now and kept as they are (a snapshot)."""
+    participation = (
+        CampaignParticipation.objects.select_for_update().select_related("campaign").get(pk=participation.pk, user=user)
+    )
+    if participation.campaign.is_archived:
+        raise ApplicationError(CAMPAIGN_ARCHIVED, "CAMPAIGN_ARCHIVED", status_code=403)
+    if participation.status == CampaignParticipation.Status.SHARED:
+        raise ApplicationError(ALREADY_SHARED, "ALREADY_SHARED", status_code=409)
+    if participation.status != CampaignParticipation.Status.TO_SHARE:
+        raise ApplicationError(NOT_FINISHED, "NOT_FINISHED", status_code=409)
+    skill_ids = list(participation.campaign.campaign_skills.values_list("skill_id", flat=True))
+    if skill_ids:
+        knowledge = current_knowledge(user=user, skill_ids=skill_ids)
+        validated = sum(1 for ke in knowledge.values() if ke.status == KnowledgeElement.Status.VALIDATED)
+        participation.validated_skills_count = validated
+        participation.mastery_rate = mastery_rate(validated, len(skill_ids))
+    participation.status = CampaignParticipation.Status.SHARED
+    participation.shared_at = timezone.now()
+    participation.save(update_fields=["status", "shared_at", "validated_skills_count", "mastery_rate"])
+    return participation
