@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Membership, User
 from campaigns.models import Campaign
 from students.models import OrganizationLearner
 
@@ -73,3 +73,26 @@ def participants_list_for_campaign(*, campaign: Campaign):
         .select_related("organization_learner", "user")
         .order_by("organization_learner__last_name", "organization_learner__first_name")
     )
+
+
+def campaign_get_for_user(*, user: User, campaign_id: int) -> tuple[Campaign, Membership]:
+    """A campaign of an organisation where the user is an active member, with that membership; else 404."""
+    try:
+        campaign = Campaign.objects.select_related("organization", "owner", "target_profile").get(
+            pk=campaign_id, deleted_at__isnull=True, organization__archived_at__isnull=True
+        )
+        membership = Membership.objects.get(user=user, organization=campaign.organization, disabled_at__isnull=True)
+    except (Campaign.DoesNotExist, Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return campaign, membership
+
+
+def participation_get_for_user(*, user: User, participation_id: int):
+    from campaigns.models import CampaignParticipation
+
+    try:
+        return CampaignParticipation.objects.select_related("campaign__organization", "campaign__target_profile").get(
+            pk=participation_id, user=user, deleted_at__isnull=True
+        )
+    except (CampaignParticipation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -112,6 +112,32 @@ def campaign_can_manage(*, campaign: Campaign, membership: Membership) -> bool:
     return membership.is_admin or campaign.owner_id == membership.user_id
 
 
+@transaction.atomic(durable=True)
+def campaign_update(*, campaign: Campaign, membership: Membership, **changes) -> Campaign:
+    """Name, title, landing text and owner can change; the new owner must be a member (reference §4.5)."""
+    if not campaign_can_manage(campaign=campaign, membership=membership):
+        raise ApplicationError(NOT_ALLOWED_TO_MANAGE, "FORBIDDEN", status_code=403)
+    fields = []
+    for name in ("name", "title", "custom_landing_page_text"):
+        if name in changes and changes[name] is not None:
+            if name == "title" and campaign.type == Campaign.Type.PROFILES_COLLECTION and changes[name]:
+                raise ApplicationError("Une collecte de profils n'a pas de titre de parcours.", "TITLE_NOT_ALLOWED")
+            setattr(campaign, name, str(changes[name]).strip())
+            fields.append(name)
+    if changes.get("owner_id") is not None:
+        owner = Membership.objects.filter(
+            organization=campaign.organization, user_id=changes["owner_id"], disabled_at__isnull=True
+        ).first()
+        if owner is None:
+            raise ApplicationError(OWNER_NOT_MEMBER, "OWNER_NOT_IN_ORGANIZATION")
+        campaign.owner_id = owner.user_id
+        fields.append("owner")
+    if not campaign.name:
+        raise ApplicationError("Le nom de la campagne est obligatoire.", "NAME_REQUIRED")
+    campaign.save(update_fields=fields or None)
+    return campaign
+
+
 def campaign_archive(*, campaign: Campaign, membership: Membership) -> Campaign:
     if not campaign_can_manage(campaign=campaign, membership=membership):
         raise ApplicationError(NOT_ALLOWED_TO_MANAGE, "FORBIDDEN", status_code=403)

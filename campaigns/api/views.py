@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from campaigns import selectors
+from campaigns import selectors, services
+from campaigns.models import Campaign
+from crcn.selectors import target_profiles_available_for_organization
+from pixorga.tenancy import OrganizationApi
 from students.services.reconciliation import learner_reconcile_attempt
 
 
@@ -55,3 +59,184 @@ class ReconciliationApi(APIView):
         data.is_valid(raise_exception=True)
         learner = learner_reconcile_attempt(campaign=campaign, user=request.user, **data.validated_data)
         return Response({"learner_id": learner.pk})
+
+
+# --- Orga side ---------------------------------------------------------------------------------------
+
+
+class CampaignOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "Campaign"
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    target_profile_id = serializers.IntegerField(allow_null=True)
+    custom_landing_page_text = serializers.CharField()
+    external_id_label = serializers.CharField()
+    owner_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    is_archived = serializers.BooleanField()
+    participants_count = serializers.IntegerField(required=False)
+    shared_count = serializers.IntegerField(required=False)
+
+
+class TargetProfileListApi(OrganizationApi):
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TargetProfileSummary"
+
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        category = serializers.CharField()
+        description = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request, org_id: int):
+        profiles = target_profiles_available_for_organization(organization=self.organization)
+        return Response(self.OutputSerializer(profiles, many=True).data)
+
+
+class CampaignListCreateApi(OrganizationApi):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CampaignCreateInput"
+
+        name = serializers.CharField(max_length=255)
+        type = serializers.ChoiceField(choices=Campaign.Type.values)
+        target_profile_id = serializers.IntegerField(required=False, allow_null=True)
+        external_id_label = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+        title = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+        custom_landing_page_text = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: CampaignOutput})
+    def post(self, request, org_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_create(organization=self.organization, creator=request.user, **data.validated_data)
+        return Response(CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CampaignOutput(many=True))
+    def get(self, request, org_id: int):
+        params = request.query_params
+        campaigns = selectors.campaigns_list_for_organization(
+            organization=self.organization,
+            status="archived" if params.get("status") == "archived" else "active",
+            name=params.get("name", ""),
+            owner_name=params.get("owner", ""),
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(campaigns, request, view=self)
+        return paginator.get_paginated_response(CampaignOutput(page, many=True).data)
+
+
+class CampaignDetailApi(APIView):
+    class PatchSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CampaignPatchInput"
+
+        name = serializers.CharField(required=False, max_length=255)
+        title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+        custom_landing_page_text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        owner_id = serializers.IntegerField(required=False)
+
+    @extend_schema(responses=CampaignOutput)
+    def get(self, request, campaign_id: int):
+        campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        return Response(CampaignOutput(campaign).data)
+
+    @extend_schema(request=PatchSerializer, responses=CampaignOutput)
+    def patch(self, request, campaign_id: int):
+        campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        data = self.PatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_update(campaign=campaign, membership=membership, **data.validated_data)
+        return Response(CampaignOutput(campaign).data)
+
+
+class CampaignArchiveApi(APIView):
+    archive = True
+
+    @extend_schema(request=None, responses=CampaignOutput)
+    def post(self, request, campaign_id: int):
+        campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        action = services.campaign_archive if self.archive else services.campaign_unarchive
+        return Response(CampaignOutput(action(campaign=campaign, membership=membership)).data)
+
+
+class CampaignParticipantsApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CampaignParticipant"
+
+        participation_id = serializers.IntegerField(source="pk")
+        first_name = serializers.CharField(source="organization_learner.first_name", default="")
+        last_name = serializers.CharField(source="organization_learner.last_name", default="")
+        division = serializers.CharField(source="organization_learner.division", default="")
+        participant_external_id = serializers.CharField()
+        status = serializers.CharField()
+        mastery_rate = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True, coerce_to_string=False)
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request, campaign_id: int):
+        campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        participants = selectors.participants_list_for_campaign(campaign=campaign)
+        if request.query_params.get("status"):
+            participants = participants.filter(status=request.query_params["status"])
+        if request.query_params.get("division"):
+            participants = participants.filter(organization_learner__division=request.query_params["division"])
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(participants, request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+# --- Learner side ------------------------------------------------------------------------------------
+
+
+class ParticipationStartApi(APIView):
+    @extend_schema(request=None, responses={201: None})
+    def post(self, request, code: str):
+        campaign = selectors.campaign_get_by_code(code=code)
+        participation = services.participation_start(
+            campaign=campaign,
+            user=request.user,
+            participant_external_id=str(request.data.get("participant_external_id") or ""),
+        )
+        assessment = participation.assessments.first()
+        return Response(
+            {"participation_id": participation.pk, "assessment_id": assessment.pk if assessment else None},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ParticipationShareApi(APIView):
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request, participation_id: int):
+        participation = selectors.participation_get_for_user(user=request.user, participation_id=participation_id)
+        participation = services.participation_share(participation=participation, user=request.user)
+        return Response({"status": participation.status, "shared_at": participation.shared_at})
+
+
+class ParticipationResultApi(APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request, participation_id: int):
+        from campaigns.results import participation_result
+
+        participation = selectors.participation_get_for_user(user=request.user, participation_id=participation_id)
+        body = {"status": participation.status, "mastery_rate": None, "competences": []}
+        if participation.campaign.type == Campaign.Type.ASSESSMENT and participation.status != "STARTED":
+            result = participation_result(participation=participation)
+            body["mastery_rate"] = round(result.mastery_percentage / 100, 2)
+            body["competences"] = [
+                {"code": c.code, "mastery_rate": round(c.percentage / 100, 2)} for c in result.competences
+            ]
+            if result.stage is not None:
+                body["stage"] = {
+                    "title": result.stage.title,
+                    "message": result.stage.message,
+                    "reached": result.stage_number,
+                    "total": result.stages_count,
+                }
+        return Response(body)

@@ -220,5 +220,7 @@ LOGGING = {
 }
 
 INVITATION_CODE_LENGTH = 10
+# Reference: 8 pix per level; the highest level a learner can reach (default 5, 6 allowed).
+MAX_REACHABLE_LEVEL = env_int("MAX_REACHABLE_LEVEL", 5)
 # An import task silent for this long (killed worker…) is marked as failed, asking to retry.
 LEARNER_IMPORT_STUCK_AFTER = env_int("LEARNER_IMPORT_STUCK_AFTER", 15 * 60)

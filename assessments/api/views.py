@@ -1,0 +1,91 @@
+"""The test through the API (API.md §Learner journey): next challenge, answers, the learner's profile."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments import selectors as assessment_selectors
+from assessments import services
+from assessments.models import Assessment
+
+
+def _assessment(user, assessment_id: int) -> Assessment:
+    try:
+        return Assessment.objects.get(pk=assessment_id, user=user)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+class NextChallengeApi(APIView):
+    @extend_schema(responses={200: None, 204: None})
+    def get(self, request, assessment_id: int):
+        challenge = services.assessment_next_challenge(assessment=_assessment(request.user, assessment_id))
+        if challenge is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = {
+            "id": challenge.id,
+            "type": challenge.type,
+            "instruction": challenge.instruction,
+            "proposals": challenge.proposals,
+        }
+        if challenge.fields:
+            body["fields"] = [{"key": f["key"], "label": f["label"]} for f in challenge.fields]
+        if challenge.timer:
+            body["timer"] = challenge.timer
+        return Response(body)
+
+
+class AnswerApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AnswerInput"
+
+        challenge_id = serializers.CharField(max_length=120)
+        value = serializers.JSONField()
+        time_spent = serializers.IntegerField(required=False, default=0, min_value=0)
+
+    @extend_schema(request=InputSerializer, responses={201: None})
+    def post(self, request, assessment_id: int):
+        _assessment(request.user, assessment_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = data.validated_data["value"]
+        if not isinstance(value, str | dict):
+            value = str(value)
+        answer = services.assessment_answer(
+            assessment_id=assessment_id,
+            user=request.user,
+            challenge_id=data.validated_data["challenge_id"],
+            value=value,
+            time_spent=data.validated_data["time_spent"],
+        )
+        result = {"ok": "ok", "ko": "ko", "aband": "skipped"}.get(answer.result, answer.result)
+        return Response({"result": result}, status=status.HTTP_201_CREATED)
+
+
+class MyProfileApi(APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request):
+        scores, total, certifiable = assessment_selectors.profile_for_user(user=request.user)
+        return Response(
+            {
+                "pix_score": total,
+                "certifiable": certifiable,
+                "max_reachable_level": settings.MAX_REACHABLE_LEVEL,
+                "competences": [
+                    {
+                        "code": s.code,
+                        "name": name,
+                        "level": s.level,
+                        "pix": s.pix,
+                        "pix_before_next_level": s.pix_before_next_level,
+                    }
+                    for s, name in scores
+                ],
+            }
+        )
