@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where a user lands after login: their last organisation, any organisation, or their own account."""
     memberships = list(selectors.memberships_list_for_user(user=request.user))
     if not memberships:
-        return redirect("accounts:my_account")
+        return redirect("assessments:profile")
     preferred = next((m for m in memberships if m.organization_id == request.user.last_organization_id), memberships[0])
     return redirect("accounts:organization_home", org_id=preferred.organization_id)
 

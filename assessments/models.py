@@ -99,3 +99,32 @@ class KnowledgeElement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill_id} {self.status} ({self.source})"
+
+
+class SavedTutorial(models.Model):
+    """A tutorial a learner kept for later ("Enregistrer")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_tutorials")
+    tutorial = models.ForeignKey("crcn.Tutorial", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tutorial"], name="tutorial_saved_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.tutorial_id}"
+
+
+class TutorialEvaluation(models.Model):
+    """ "Ce tutoriel m'a été utile": helps rank tutorials."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tutorial = models.ForeignKey("crcn.Tutorial", on_delete=models.CASCADE, related_name="evaluations")
+    useful = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tutorial"], name="tutorial_evaluated_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.tutorial_id} ({'utile' if self.useful else 'pas utile'})"

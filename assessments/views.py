@@ -27,7 +27,7 @@ def _assessment_of(request: HttpRequest, assessment_id: int) -> Assessment:
 def _after_the_test(assessment: Assessment) -> HttpResponse:
     if assessment.participation_id:
         return redirect("campaigns:result", code=assessment.participation.campaign.code)
-    return redirect("accounts:home")
+    return redirect("assessments:profile")
 
 
 @login_required
