@@ -13,10 +13,10 @@ def url(name, **kwargs):
     return reverse(f"accounts:{name}", kwargs=kwargs)
 
 
-def test_login_with_username_lands_on_my_account(client, student, password):
+def test_login_with_username_lands_on_the_learners_profile(client, student, password):
     response = client.post(url("login"), {"username": "lea.martin1403", "password": password}, follow=True)
-    assert response.redirect_chain[-1][0] == url("my_account")
-    assert "lea.martin1403" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("assessments:profile")
+    assert "lea.martin1403" in client.get(url("my_account")).content.decode()
 
 
 def test_staff_login_lands_on_their_organization(client, admin_a, school_a, password):

@@ -77,6 +77,8 @@ def test_a_teacher_creates_accounts_and_the_student_logs_in_changes_password_and
     page.get_by_label("Nouveau mot de passe", exact=True).fill("Cartable2026!")
     page.get_by_label("Confirmation du nouveau mot de passe").fill("Cartable2026!")
     page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    expect(page.get_by_role("heading", name="Mon profil")).to_be_visible()
+    page.goto(f"{live_server.url}/mon-compte/")
     expect(page.get_by_test_id("username")).to_have_text("lea.martin1403")
 
     page.goto(f"{live_server.url}/campagnes/")
@@ -125,4 +127,6 @@ def test_an_unknown_code_gets_a_clear_message(page: Page, live_server):
 
 def test_a_password_field_is_what_it_says(page: Page, live_server, student):
     log_in(page, live_server.url, "lea.martin1403", PASSWORD)
+    expect(page.get_by_role("heading", name="Mon profil")).to_be_visible()
+    page.goto(f"{live_server.url}/mon-compte/")
     expect(page.get_by_test_id("username")).to_have_text("lea.martin1403")

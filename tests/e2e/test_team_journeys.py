@@ -93,6 +93,8 @@ def test_a_student_signs_up_without_email_and_reads_their_username(page: Page, l
     page.get_by_label("Mot de passe").fill("Cartable2026")
     page.get_by_label("J'accepte les conditions").check()
     page.get_by_role("button", name="Je m'inscris").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre identifiant de connexion est : ines.ndiaye0902")
+    page.goto(f"{live_server.url}/mon-compte/")
     expect(page.get_by_test_id("username")).to_have_text("ines.ndiaye0902")
 
 
