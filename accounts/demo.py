@@ -121,7 +121,33 @@ def demo_data_load() -> list[DemoLogin]:
             if index == 0:
                 logins.append(DemoLogin(f"Élève de {division}", learner.user.username, DEMO_PASSWORD))
     _write_demo_siecle_file(lycee)
+    campaign = _demo_campaign(lycee, teacher)
+    if campaign is not None:
+        logins.append(DemoLogin("Code de la campagne de rentrée (élèves de 2nde)", campaign.code, "—"))
     return logins
+
+
+def _demo_campaign(lycee: Organization, teacher: User):
+    """A parcours de rentrée campaign, once the content is loaded (make run loads it first)."""
+    from campaigns.models import Campaign
+    from campaigns.services import campaign_create
+    from crcn.models import TargetProfile
+
+    existing = lycee.campaigns.filter(name="Rentrée 2nde (démo)").first()
+    if existing is not None:
+        return existing
+    profile = TargetProfile.objects.filter(key="rentree-2nde-gt").first()
+    if profile is None:
+        return None
+    return campaign_create(
+        organization=lycee,
+        creator=teacher,
+        name="Rentrée 2nde (démo)",
+        type=Campaign.Type.ASSESSMENT,
+        target_profile_id=profile.pk,
+        title="Parcours de rentrée 2nde",
+        custom_landing_page_text="Répondez seul, sans chercher sur internet : ce test sert à savoir par où commencer.",
+    )
 
 
 DEMO_SIECLE_FILE = "var/demo/ElevesSansAdresses-demo.zip"

@@ -42,54 +42,67 @@ def current_knowledge(*, user: User, skill_ids: list[str] | None = None) -> dict
     return {ke.skill_id: ke for ke in latest if ke.status != KnowledgeElement.Status.RESET}
 
 
-def target_skills(assessment: Assessment) -> list[Skill]:
+@dataclass(frozen=True, slots=True)
+class TargetSkill:
+    """What the engine needs of a skill: a few columns, not a model instance (hot path)."""
+
+    name: str
+    tube_id: str
+    level: int
+    pix_value: float
+    competence_id: str
+
+
+def target_skills(assessment: Assessment) -> list[TargetSkill]:
     if assessment.type == Assessment.Type.CAMPAIGN:
-        return list(
-            Skill.objects.filter(
-                status=Skill.Status.ACTIVE, campaign_links__campaign__participations=assessment.participation_id
-            )
-            .select_related("tube")
-            .order_by("name")
-        )
-    return list(
-        Skill.objects.filter(status=Skill.Status.ACTIVE, tube__competence=assessment.competence_id)
-        .select_related("tube")
+        skills = Skill.objects.filter(campaign_links__campaign__participations=assessment.participation_id)
+    else:
+        skills = Skill.objects.filter(tube__competence=assessment.competence_id)
+    rows = (
+        skills.filter(status=Skill.Status.ACTIVE)
         .order_by("name")
+        .values_list("name", "tube_id", "level", "pix_value", "tube__competence_id")
     )
+    return [TargetSkill(name, tube, level, float(pix), competence) for name, tube, level, pix, competence in rows]
 
 
-def _algo_skill(skill: Skill) -> AlgoSkill:
+def _algo_skill(skill: TargetSkill) -> AlgoSkill:
     return AlgoSkill(
         name=skill.name,
         tube=skill.tube_id,
         difficulty=skill.level,
-        pix_value=float(skill.pix_value),
-        competence=skill.tube.competence_id,
+        pix_value=skill.pix_value,
+        competence=skill.competence_id,
     )
 
 
 @dataclass
 class TestState:
-    skills: list[Skill]
+    skills: list[TargetSkill]
     knowledge: dict[str, KnowledgeElement]
-    answers: list[Answer]
-    next: Challenge | None
+    answers: list[tuple[str, str]]
+    next_id: str | None
 
 
 def _state(assessment: Assessment) -> TestState:
     skills = target_skills(assessment)
     skill_ids = [s.name for s in skills]
-    answers = list(assessment.answers.select_related("challenge").order_by("created_at", "id"))
-    answered = {a.challenge_id for a in answers}
-    challenges_by_skill: dict[str, list[Challenge]] = {}
-    for challenge in Challenge.objects.filter(skill_id__in=skill_ids, status=Challenge.Status.VALIDATED).order_by("id"):
-        challenges_by_skill.setdefault(challenge.skill_id, []).append(challenge)
+    answers = list(assessment.answers.order_by("created_at", "id").values_list("challenge_id", "result"))
+    answered = {challenge_id for challenge_id, _ in answers}
+    challenges_by_skill: dict[str, list[tuple[str, int | None]]] = {}
+    rows = (
+        Challenge.objects.filter(skill_id__in=skill_ids, status=Challenge.Status.VALIDATED)
+        .order_by("id")
+        .values_list("id", "skill_id", "timer")
+    )
+    for challenge_id, skill_id, timer in rows:
+        challenges_by_skill.setdefault(skill_id, []).append((challenge_id, timer))
     knowledge = current_knowledge(user=assessment.user, skill_ids=skill_ids)
     candidates = [
         Candidate(
             skill=_algo_skill(skill),
-            challenge_ids=tuple(c.id for c in challenges_by_skill.get(skill.name, []) if c.id not in answered),
-            timed=bool(challenges_by_skill.get(skill.name) and challenges_by_skill[skill.name][0].timer),
+            challenge_ids=tuple(c for c, _ in challenges_by_skill.get(skill.name, []) if c not in answered),
+            timed=bool(challenges_by_skill.get(skill.name) and challenges_by_skill[skill.name][0][1]),
         )
         for skill in skills
     ]
@@ -104,13 +117,12 @@ def _state(assessment: Assessment) -> TestState:
         known={skill: ke.status for skill, ke in knowledge.items()},
         direct=direct,
         answered_count=len(answers),
-        last_answer_timed_out=bool(answers and answers[-1].result == Answer.Result.TIMEDOUT),
+        last_answer_timed_out=bool(answers and answers[-1][1] == Answer.Result.TIMEDOUT),
         seed=assessment.pk,
     )
-    chosen = None
-    if choice is not None:
-        chosen = next(c for c in challenges_by_skill[choice.skill.name] if c.id == choice.challenge_id)
-    return TestState(skills=skills, knowledge=knowledge, answers=answers, next=chosen)
+    return TestState(
+        skills=skills, knowledge=knowledge, answers=answers, next_id=choice.challenge_id if choice else None
+    )
 
 
 def assessment_complete(*, assessment: Assessment) -> None:
@@ -134,9 +146,10 @@ def assessment_next_challenge(*, assessment: Assessment) -> Challenge | None:
     if not assessment.is_started:
         return None
     state = _state(assessment)
-    if state.next is None:
+    if state.next_id is None:
         assessment_complete(assessment=assessment)
-    return state.next
+        return None
+    return Challenge.objects.get(pk=state.next_id)
 
 
 def _stored_value(value: Any) -> str:
@@ -153,9 +166,9 @@ def assessment_answer(*, assessment_id: int, user: User, challenge_id: str, valu
     if not assessment.is_started:
         raise ApplicationError(ASSESSMENT_NOT_STARTED, "ASSESSMENT_ENDED", status_code=409)
     state = _state(assessment)
-    if state.next is None or state.next.id != challenge_id:
+    if state.next_id is None or state.next_id != challenge_id:
         raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409)
-    challenge = state.next
+    challenge = Challenge.objects.get(pk=challenge_id)
     result = RESULT_BY_CHECKER[challenge.check_answer(value)]
     try:
         with transaction.atomic():
@@ -180,7 +193,7 @@ def assessment_answer(*, assessment_id: int, user: User, challenge_id: str, valu
             KnowledgeElement(
                 user=user,
                 skill_id=k.skill,
-                competence_code=by_name[k.skill].tube.competence_id,
+                competence_code=by_name[k.skill].competence_id,
                 status=k.status,
                 source=k.source,
                 earned_pix=k.earned_pix,
