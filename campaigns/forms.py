@@ -24,6 +24,16 @@ class CampaignCreateForm(forms.Form):
         max_length=255,
         help_text="Par exemple « Numéro de groupe » ou « Adresse e-mail académique ».",
     )
+    external_id_type = forms.ChoiceField(
+        label="Type de l'identifiant externe",
+        choices=Campaign.ExternalIdType.choices,
+        required=False,
+        initial=Campaign.ExternalIdType.STRING,
+    )
+    multiple_sendings = forms.BooleanField(
+        label="Envoi multiple : les participants peuvent repasser le parcours et renvoyer leurs résultats",
+        required=False,
+    )
     title = forms.CharField(label="Titre du parcours", required=False, max_length=255)
     custom_landing_page_text = forms.CharField(
         label="Texte de la page d'accueil",
@@ -46,3 +56,16 @@ class CampaignCreateForm(forms.Form):
         if not data.get("ask_external_id"):
             data["external_id_label"] = ""
         return data
+
+
+class CampaignEditForm(forms.Form):
+    name = forms.CharField(label="Nom de la campagne", max_length=255)
+    title = forms.CharField(label="Titre du parcours", required=False, max_length=255)
+    custom_landing_page_text = forms.CharField(
+        label="Texte de la page d'accueil", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owner_id = forms.TypedChoiceField(label="Propriétaire", coerce=int)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_id"].choices = [(m.user_id, m.user.full_name or m.user.login) for m in members]

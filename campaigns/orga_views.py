@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.selectors import members_list_for_organization
 from campaigns import selectors, services
-from campaigns.forms import CampaignCreateForm
+from campaigns.forms import CampaignCreateForm, CampaignEditForm
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import organization_view
@@ -48,6 +50,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 custom_landing_page_text=data["custom_landing_page_text"],
                 external_id_label=data["external_id_label"],
+                external_id_type=data["external_id_type"] or "STRING",
+                multiple_sendings=data["multiple_sendings"],
             )
         except ApplicationError as error:
             form.add_error("target_profile" if "parcours" in error.message else None, error.message)
@@ -101,3 +105,43 @@ def campaign_archive(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)
+
+
+@organization_view()
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    if not services.campaign_can_manage(campaign=campaign, membership=request.membership):
+        raise PermissionDenied
+    members = members_list_for_organization(organization=request.organization)
+    initial = {
+        "name": campaign.name,
+        "title": campaign.title,
+        "owner_id": campaign.owner_id,
+        "custom_landing_page_text": campaign.custom_landing_page_text,
+    }
+    form = CampaignEditForm(request.POST or None, initial=initial, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=campaign, membership=request.membership, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "La campagne est modifiée.")
+            return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)
+    return render(
+        request, "campaigns/orga/edit.html", {"form": form, "campaign": campaign}, status=400 if form.errors else 200
+    )
+
+
+@organization_view()
+@require_POST
+def campaign_delete(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    try:
+        services.campaign_delete(campaign=campaign, membership=request.membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)
+    messages.success(request, f"La campagne « {campaign.name} » est supprimée.")
+    return redirect("campaigns:list", org_id=request.organization.pk)

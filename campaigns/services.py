@@ -12,7 +12,10 @@ Rules:
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +38,12 @@ NOT_ON_THE_LIST = "Vous devez d'abord vous identifier parmi les élèves de l'é
 EXTERNAL_ID_REQUIRED = "Renseignez « {label} » pour commencer."
 ALREADY_PARTICIPATING = "Vous participez déjà à cette campagne."
 NOT_FINISHED = "Terminez le test avant d'envoyer vos résultats."
+INVALID_EMAIL = "« {label} » doit être une adresse e-mail valide."
+RETRY_NOT_ALLOWED = "Cette campagne ne permet pas de repasser le parcours."
+RETRY_TOO_EARLY = "Vous pourrez repasser ce parcours dans {days} jour{s}."
+RETRY_NOTHING_TO_IMPROVE = "Vous avez déjà réussi tout le parcours."
+NOT_ALLOWED_TO_DELETE = "Seuls les administrateurs et le propriétaire de la campagne peuvent la supprimer."
+MIN_DAYS_BEFORE_RETRYING = 4
 ALREADY_SHARED = "Vos résultats ont déjà été envoyés."
 
 
@@ -57,6 +66,8 @@ def campaign_create(
     title: str = "",
     custom_landing_page_text: str = "",
     external_id_label: str = "",
+    external_id_type: str = Campaign.ExternalIdType.STRING,
+    multiple_sendings: bool = False,
     owner: User | None = None,
 ) -> Campaign:
     if type == Campaign.Type.ASSESSMENT:
@@ -172,6 +183,11 @@ def participation_start(*, campaign: Campaign, user: User, participant_external_
     external_id = participant_external_id.strip()
     if campaign.external_id_label and not external_id:
         raise ApplicationError(EXTERNAL_ID_REQUIRED.format(label=campaign.external_id_label), "MISSING_EXTERNAL_ID")
+    if campaign.external_id_label and campaign.external_id_type == Campaign.ExternalIdType.EMAIL:
+        try:
+            validate_email(external_id)
+        except ValidationError as exc:
+            raise ApplicationError(INVALID_EMAIL.format(label=campaign.external_id_label), "INVALID_EMAIL") from exc
     if learner is None:
         from students.models import OrganizationLearner
 
@@ -218,3 +234,67 @@ def participation_share(*, participation: CampaignParticipation, user: User) -> 
     participation.shared_at = timezone.now()
     participation.save(update_fields=["status", "shared_at", "validated_skills_count", "mastery_rate"])
     return participation
+
+
+@transaction.atomic(durable=True)
+def campaign_delete(*, campaign: Campaign, membership: Membership) -> None:
+    """Soft delete; participations are deleted and anonymised (no user, no external id) — reference §4.5."""
+    if not campaign_can_manage(campaign=campaign, membership=membership):
+        raise ApplicationError(NOT_ALLOWED_TO_DELETE, "FORBIDDEN", status_code=403)
+    now = timezone.now()
+    campaign.deleted_at, campaign.deleted_by = now, membership.user
+    campaign.save(update_fields=["deleted_at", "deleted_by"])
+    campaign.participations.filter(deleted_at__isnull=True).update(
+        deleted_at=now, user=None, participant_external_id=""
+    )
+
+
+def participation_retry_delay(participation: CampaignParticipation) -> int | None:
+    """Days left before "Repasser mon parcours" (0 = now), or None when retrying is not possible at all."""
+    campaign = participation.campaign
+    if (
+        not campaign.multiple_sendings
+        or campaign.is_archived
+        or participation.status != CampaignParticipation.Status.SHARED
+    ):
+        return None
+    if campaign.type == Campaign.Type.ASSESSMENT:
+        if participation.mastery_rate is not None and participation.mastery_rate >= 1:
+            return None
+        remaining = participation.shared_at + timedelta(days=MIN_DAYS_BEFORE_RETRYING) - timezone.now()
+        return max(0, -(-int(remaining.total_seconds()) // 86400))
+    return 0
+
+
+@transaction.atomic(durable=True)
+def participation_retry(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
+    """A new sending (reference §5.3): the shared participation is kept as "improved", a new one starts."""
+    participation = (
+        CampaignParticipation.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=participation.pk, user=user, is_improved=False)
+    )
+    days = participation_retry_delay(participation)
+    if days is None:
+        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
+    if days > 0:
+        raise ApplicationError(
+            RETRY_TOO_EARLY.format(days=days, s="s" if days > 1 else ""), "RETRY_TOO_EARLY", status_code=412
+        )
+    participation.is_improved = True
+    participation.save(update_fields=["is_improved"])
+    campaign = participation.campaign
+    new = CampaignParticipation.objects.create(
+        campaign=campaign,
+        user=user,
+        organization_learner=participation.organization_learner,
+        participant_external_id=participation.participant_external_id,
+        status=(
+            CampaignParticipation.Status.STARTED
+            if campaign.type == Campaign.Type.ASSESSMENT
+            else CampaignParticipation.Status.TO_SHARE
+        ),
+    )
+    if campaign.type == Campaign.Type.ASSESSMENT:
+        Assessment.objects.create(user=user, type=Assessment.Type.CAMPAIGN, participation=new)
+    return new

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns import selectors
 from campaigns.results import participation_result
-from campaigns.services import participation_share, participation_start
+from campaigns.services import participation_retry, participation_retry_delay, participation_share, participation_start
 from pixorga.errors import ApplicationError
 from students.forms import CampaignCodeForm, ReconciliationForm
 from students.services.reconciliation import learner_reconcile_attempt
@@ -86,7 +86,11 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("campaigns:landing", code=campaign.code)
     if participation.status == "STARTED":
         return _continue(participation)
-    context = {"campaign": campaign, "participation": participation}
+    context = {
+        "campaign": campaign,
+        "participation": participation,
+        "retry_in_days": participation_retry_delay(participation),
+    }
     if campaign.type == campaign.Type.ASSESSMENT:
         context["result"] = participation_result(participation=participation)
     return render(request, "campaigns/result.html", context)
@@ -134,3 +138,19 @@ def reconciliation(request: HttpRequest, code: str) -> HttpResponse:
     elif form.errors:
         status = 400
     return render(request, "campaigns/reconciliation.html", {"campaign": campaign, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Repasser mon parcours" / "Envoyer à nouveau mon profil" when the campaign allows several sendings."""
+    campaign = selectors.campaign_get_by_code(code=code)
+    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    if participation is None:
+        raise Http404
+    try:
+        participation = participation_retry(participation=participation, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("campaigns:result", code=campaign.code)
+    return _continue(participation)

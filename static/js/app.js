@@ -15,3 +15,9 @@ document.addEventListener("click", function (event) {
     button.textContent = "Code copié";
   });
 });
+
+// Forms with data-confirm ask before submitting (without JavaScript they submit directly).
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) { event.preventDefault(); }
+});
