@@ -272,8 +272,11 @@ def participation_retry(*, participation: CampaignParticipation, user: User) -> 
     participation = (
         CampaignParticipation.objects.select_for_update()
         .select_related("campaign")
-        .get(pk=participation.pk, user=user, is_improved=False)
+        .filter(pk=participation.pk, user=user, is_improved=False, deleted_at__isnull=True)
+        .first()
     )
+    if participation is None:
+        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
     days = participation_retry_delay(participation)
     if days is None:
         raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
