@@ -14,6 +14,7 @@ from campaigns import selectors, services
 from campaigns.models import Campaign
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.tenancy import OrganizationApi
+from students.models import fold_for_search
 from students.services.reconciliation import learner_reconcile_attempt
 
 
@@ -187,6 +188,8 @@ class CampaignParticipantsApi(APIView):
             participants = participants.filter(status=request.query_params["status"])
         if request.query_params.get("division"):
             participants = participants.filter(organization_learner__division=request.query_params["division"])
+        for word in fold_for_search(request.query_params.get("search", "")).split()[:5]:
+            participants = participants.filter(organization_learner__search_text__contains=word)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(participants, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
