@@ -14,6 +14,7 @@ The number of queries per question and per answer does not depend on how many an
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,17 +54,47 @@ class TargetSkill:
     competence_id: str
 
 
+_TARGETS_CACHE: dict[tuple, tuple[float, list[TargetSkill], dict[str, list[tuple[str, int | None]]]]] = {}
+_TARGETS_TTL = 300.0
+_TARGETS_MAX = 512
+
+
 def target_skills(assessment: Assessment) -> list[TargetSkill]:
+    return _targets(assessment)[0]
+
+
+def _targets(assessment: Assessment) -> tuple[list[TargetSkill], dict[str, list[tuple[str, int | None]]]]:
+    """Targeted skills and their validated challenges (id, timer), kept a few minutes per worker.
+
+    A campaign's skills are fixed at its creation and the content changes only with a release, so the
+    two heaviest queries of every question are read once per campaign or competence, not per request.
+    """
     if assessment.type == Assessment.Type.CAMPAIGN:
+        key = ("campaign-participation", assessment.participation_id)
         skills = Skill.objects.filter(campaign_links__campaign__participations=assessment.participation_id)
     else:
+        key = ("competence", assessment.competence_id)
         skills = Skill.objects.filter(tube__competence=assessment.competence_id)
+    cached = _TARGETS_CACHE.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _TARGETS_TTL:
+        return cached[1], cached[2]
     rows = (
         skills.filter(status=Skill.Status.ACTIVE)
         .order_by("name")
         .values_list("name", "tube_id", "level", "pix_value", "tube__competence_id")
     )
-    return [TargetSkill(name, tube, level, float(pix), competence) for name, tube, level, pix, competence in rows]
+    targets = [TargetSkill(name, tube, level, float(pix), competence) for name, tube, level, pix, competence in rows]
+    challenges: dict[str, list[tuple[str, int | None]]] = {}
+    for challenge_id, skill_id, timer in (
+        Challenge.objects.filter(skill_id__in=[s.name for s in targets], status=Challenge.Status.VALIDATED)
+        .order_by("id")
+        .values_list("id", "skill_id", "timer")
+    ):
+        challenges.setdefault(skill_id, []).append((challenge_id, timer))
+    if len(_TARGETS_CACHE) >= _TARGETS_MAX:
+        _TARGETS_CACHE.clear()
+    _TARGETS_CACHE[key] = (time.monotonic(), targets, challenges)
+    return targets, challenges
 
 
 def _algo_skill(skill: TargetSkill) -> AlgoSkill:
@@ -85,18 +116,10 @@ class TestState:
 
 
 def _state(assessment: Assessment) -> TestState:
-    skills = target_skills(assessment)
+    skills, challenges_by_skill = _targets(assessment)
     skill_ids = [s.name for s in skills]
     answers = list(assessment.answers.order_by("created_at", "id").values_list("challenge_id", "result"))
     answered = {challenge_id for challenge_id, _ in answers}
-    challenges_by_skill: dict[str, list[tuple[str, int | None]]] = {}
-    rows = (
-        Challenge.objects.filter(skill_id__in=skill_ids, status=Challenge.Status.VALIDATED)
-        .order_by("id")
-        .values_list("id", "skill_id", "timer")
-    )
-    for challenge_id, skill_id, timer in rows:
-        challenges_by_skill.setdefault(skill_id, []).append((challenge_id, timer))
     knowledge = current_knowledge(user=assessment.user, skill_ids=skill_ids)
     candidates = [
         Candidate(
@@ -140,7 +163,6 @@ def assessment_complete(*, assessment: Assessment) -> None:
         ).update(status=CampaignParticipation.Status.TO_SHARE)
 
 
-@transaction.atomic
 def assessment_next_challenge(*, assessment: Assessment) -> Challenge | None:
     """The question to show now, or None when the test is over (the assessment is then completed)."""
     if not assessment.is_started:

@@ -79,3 +79,12 @@ def learner_import_get_for_admin(*, user, import_id: int) -> LearnerImport:
         )
     except (LearnerImport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def participations_list_for_learner(*, organization: Organization, learner: OrganizationLearner):
+    """The campaigns of this school the learner took part in (current sending of each), latest first."""
+    return (
+        learner.participations.filter(campaign__organization=organization, deleted_at__isnull=True, is_improved=False)
+        .select_related("campaign")
+        .order_by("-created_at")
+    )

@@ -61,7 +61,8 @@ def learner_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
     learner = selectors.learner_get_for_organization(organization=request.organization, learner_id=learner_id)
-    return render(request, "students/learner_detail.html", {"learner": learner})
+    participations = selectors.participations_list_for_learner(organization=request.organization, learner=learner)
+    return render(request, "students/learner_detail.html", {"learner": learner, "participations": participations})
 
 
 def _account_action(request: HttpRequest, service, nothing_done: str) -> HttpResponse:

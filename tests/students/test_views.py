@@ -174,3 +174,17 @@ def test_an_import_page_shows_the_preview_and_confirmation(client, admin_a, scho
     imports.learner_import_validate(import_id=learner_import.pk)
     page = client.get(url("import_detail", org_id=school_a.pk, import_id=learner_import.pk)).content.decode()
     assert "3 nouveaux" in page and "Confirmer l'import" in page
+
+
+def test_a_students_page_lists_the_campaigns_taken(client, member_a, school_a, student):
+    from campaigns.models import CampaignParticipation
+    from tests.students.factories import CampaignFactory
+
+    learner = OrganizationLearnerFactory(organization=school_a, user=student)
+    campaign = CampaignFactory(organization=school_a, name="Rentrée 2nde 3")
+    CampaignParticipation.objects.create(
+        campaign=campaign, user=student, organization_learner=learner, status="SHARED", mastery_rate=0.42
+    )
+    client.force_login(member_a)
+    page = client.get(url("detail", org_id=school_a.pk, learner_id=learner.pk)).content.decode()
+    assert "Rentrée 2nde 3" in page and "42 %" in page
