@@ -10,26 +10,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import organization_view
 from students import selectors
 from students.forms import ImportForm, LearnerFilterForm, LearnerSelectionForm
 from students.importers.csv_formats import SIECLE_CSV_COLUMNS, SUP_CSV_COLUMNS, template_csv
-from students.models import LearnerImport
 from students.services import accounts as account_services
 from students.services import imports as import_services
 from students.sheets import credentials_csv, credentials_pdf
 
 PAGE_SIZE = 50
-
-
-def _formats_for(organization: Organization) -> list[str]:
-    if organization.type == Organization.Type.SUP:
-        return [LearnerImport.Format.SUP_CSV]
-    if organization.is_sco_managing_students:
-        return [LearnerImport.Format.SIECLE_XML, LearnerImport.Format.SIECLE_CSV]
-    return []
 
 
 @organization_view()
@@ -50,7 +41,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "can_import": request.membership.is_admin and bool(_formats_for(organization)),
+        "can_import": request.membership.is_admin and bool(import_services.import_formats_for(organization)),
         "manages_accounts": organization.is_sco_managing_students,
     }
     template = "students/partials/learner_table.html" if request.htmx else "students/learner_list.html"
@@ -123,7 +114,7 @@ def credentials(request: HttpRequest, token: str, file_format: str = "") -> Http
 @require_http_methods(["GET", "POST"])
 def import_create(request: HttpRequest) -> HttpResponse:
     organization = request.organization
-    formats = _formats_for(organization)
+    formats = import_services.import_formats_for(organization)
     if not formats:
         return render(request, "students/import_unavailable.html", status=403)
     import_services.learner_imports_fail_stuck(organization=organization)

@@ -61,10 +61,13 @@ def _stuck_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "LEARNER_IMPORT_STUCK_AFTER", 15 * 60))
 
 
-def _format_allowed(organization: Organization, file_format: str) -> bool:
-    if file_format == LearnerImport.Format.SUP_CSV:
-        return organization.type == Organization.Type.SUP
-    return organization.is_sco_managing_students
+def import_formats_for(organization: Organization) -> list[str]:
+    """SIECLE files for schools that manage their students, the student CSV for higher education."""
+    if organization.type == Organization.Type.SUP:
+        return [LearnerImport.Format.SUP_CSV]
+    if organization.is_sco_managing_students:
+        return [LearnerImport.Format.SIECLE_XML, LearnerImport.Format.SIECLE_CSV]
+    return []
 
 
 def learner_import_create(
@@ -80,7 +83,7 @@ def learner_import_create(
 
     ``enqueue=False`` is for the command line, which runs both phases itself.
     """
-    if file_format not in LearnerImport.Format.values or not _format_allowed(organization, file_format):
+    if file_format not in import_formats_for(organization):
         raise ApplicationError(IMPORT_NOT_ALLOWED, "IMPORT_NOT_ALLOWED", status_code=403)
     if uploaded_file.size > settings.MAX_UPLOAD_SIZE:
         limit = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
