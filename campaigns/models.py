@@ -111,3 +111,29 @@ class CampaignParticipation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.user} ({self.status})"
+
+
+class CampaignExport(models.Model):
+    """A results CSV built by a Celery task, downloadable for 7 days."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "En attente"
+        RUNNING = "RUNNING", "En cours"
+        DONE = "DONE", "Prêt"
+        FAILED = "FAILED", "Échec"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export de résultats"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ({self.get_status_display()})"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import members_list_for_organization
-from campaigns import selectors, services
+from campaigns import exports, selectors, services
 from campaigns.forms import CampaignCreateForm, CampaignEditForm
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import ApplicationError
@@ -145,3 +145,29 @@ def campaign_delete(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)
     messages.success(request, f"La campagne « {campaign.name} » est supprimée.")
     return redirect("campaigns:list", org_id=request.organization.pk)
+
+
+@organization_view()
+@require_POST
+def export_request(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    export = exports.campaign_export_request(campaign=campaign, membership=request.membership)
+    return redirect("campaigns:orga_export", org_id=request.organization.pk, export_id=export.pk)
+
+
+@organization_view()
+@require_GET
+def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = selectors.campaign_export_get_for_member(organization=request.organization, export_id=export_id)
+    context = {"export": export, "progress": exports.campaign_export_progress(export)}
+    template = "campaigns/orga/partials/export_status.html" if request.htmx else "campaigns/orga/export.html"
+    return render(request, template, context)
+
+
+@organization_view()
+@require_GET
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = selectors.campaign_export_get_for_member(organization=request.organization, export_id=export_id)
+    if export.status != export.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename, content_type="text/csv")

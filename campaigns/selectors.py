@@ -96,3 +96,28 @@ def participation_get_for_user(*, user: User, participation_id: int):
         )
     except (CampaignParticipation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def campaign_export_get_for_member(*, organization, export_id: int):
+    from campaigns.models import CampaignExport
+
+    try:
+        return CampaignExport.objects.select_related("campaign").get(
+            pk=export_id, campaign__organization=organization, campaign__deleted_at__isnull=True
+        )
+    except (CampaignExport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def campaign_export_get_for_user(*, user: User, export_id: int):
+    from campaigns.models import CampaignExport
+
+    try:
+        return CampaignExport.objects.select_related("campaign__organization").get(
+            pk=export_id,
+            campaign__deleted_at__isnull=True,
+            campaign__organization__memberships__user=user,
+            campaign__organization__memberships__disabled_at__isnull=True,
+        )
+    except (CampaignExport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

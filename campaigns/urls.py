@@ -13,6 +13,13 @@ urlpatterns = [
     path("orga/<int:org_id>/campagnes/<int:campaign_id>/modifier/", orga_views.campaign_edit, name="orga_edit"),
     path("orga/<int:org_id>/campagnes/<int:campaign_id>/supprimer/", orga_views.campaign_delete, name="orga_delete"),
     path("campagnes/<str:code>/repasser/", views.retry, name="retry"),
+    path(
+        "orga/<int:org_id>/campagnes/<int:campaign_id>/exporter/", orga_views.export_request, name="orga_export_request"
+    ),
+    path("orga/<int:org_id>/exports/<int:export_id>/", orga_views.export_detail, name="orga_export"),
+    path(
+        "orga/<int:org_id>/exports/<int:export_id>/fichier.csv", orga_views.export_download, name="orga_export_download"
+    ),
     path("campagnes/", views.code_entry, name="code_entry"),
     path("campagnes/<str:code>/", views.landing, name="landing"),
     path("campagnes/<str:code>/rattachement/", views.reconciliation, name="reconciliation"),

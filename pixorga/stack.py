@@ -46,7 +46,21 @@ def main() -> int:
             _manage(extra)
     _manage("load_demo")
     worker = subprocess.Popen(
-        [PYTHON, "-m", "celery", "-A", "pixorga", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "pixorga",
+            "worker",
+            "--beat",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--schedule",
+            "var/celerybeat-schedule",
+        ],
         start_new_session=True,
     )
     web = subprocess.Popen([PYTHON, "manage.py", "runserver", ADDRESS, "--noreload"], start_new_session=True)

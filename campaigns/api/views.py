@@ -243,3 +243,32 @@ class ParticipationResultApi(APIView):
                     "total": result.stages_count,
                 }
         return Response(body)
+
+
+class CampaignExportCreateApi(APIView):
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request, campaign_id: int):
+        from campaigns.exports import campaign_export_request
+
+        campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        export = campaign_export_request(campaign=campaign, membership=membership)
+        return Response({"id": export.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class CampaignExportDetailApi(APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request, export_id: int):
+        from django.urls import reverse
+
+        from campaigns.exports import campaign_export_progress
+
+        export = selectors.campaign_export_get_for_user(user=request.user, export_id=export_id)
+        body = {"status": export.status, "progress": campaign_export_progress(export)}
+        if export.status == export.Status.DONE:
+            body["download_url"] = request.build_absolute_uri(
+                reverse(
+                    "campaigns:orga_export_download",
+                    kwargs={"org_id": export.campaign.organization_id, "export_id": export.pk},
+                )
+            )
+        return Response(body)

@@ -210,6 +210,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pixorga")
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "clean-campaign-exports": {"task": "campaigns.campaign_exports_clean", "schedule": 6 * 60 * 60},
+}
 
 LOGGING = {
     "version": 1,
