@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import members_list_for_organization
-from campaigns import exports, selectors, services
+from campaigns import dashboards, exports, selectors, services
 from campaigns.forms import CampaignCreateForm, CampaignEditForm
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import organization_view
+from students.selectors import divisions_for_organization
 
 
 @organization_view()
@@ -63,21 +64,46 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+TABS = {"activite": "Activité", "resultats": "Résultats", "analyse": "Analyse"}
+
+
 @organization_view()
 @require_GET
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The campaign page: its code, then the Activité / Résultats / Analyse tabs."""
     campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
-    participants = selectors.participants_list_for_campaign(campaign=campaign)
-    return render(
-        request,
-        "campaigns/orga/detail.html",
-        {
-            "campaign": campaign,
-            "participants": participants,
-            "can_manage": services.campaign_can_manage(campaign=campaign, membership=request.membership),
-            "landing_url": request.build_absolute_uri("/campagnes/"),
-        },
-    )
+    tab = request.GET.get("onglet") if request.GET.get("onglet") in TABS else "activite"
+    divisions = [d for d in request.GET.getlist("classe") if d]
+    context = {
+        "campaign": campaign,
+        "tab": tab,
+        "tabs": TABS,
+        "can_manage": services.campaign_can_manage(campaign=campaign, membership=request.membership),
+        "landing_url": request.build_absolute_uri("/campagnes/"),
+        "divisions": divisions,
+        "all_divisions": divisions_for_organization(organization=request.organization),
+        "status": request.GET.get("statut", ""),
+        "search": request.GET.get("recherche", ""),
+        "status_labels": dashboards.STATUS_LABELS,
+    }
+    if tab == "analyse":
+        context["analysis"] = dashboards.campaign_analysis(campaign, divisions=divisions)
+    else:
+        rows = dashboards.participations_filtered(
+            campaign,
+            divisions=divisions,
+            status=context["status"] if tab == "activite" else "SHARED",
+            search=context["search"],
+        )
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        context["page"] = page
+        if tab == "activite":
+            context["activity"] = dashboards.campaign_activity(campaign)
+        else:
+            context["results"] = dashboards.campaign_results(campaign, list(page))
+    if request.htmx and tab == "activite":
+        return render(request, "campaigns/orga/partials/activity.html", context)
+    return render(request, "campaigns/orga/detail.html", context)
 
 
 @organization_view()

@@ -1,0 +1,190 @@
+"""What teachers read on a campaign: activity, results per participant, collective analysis.
+
+Reads only (selectors), starting from a campaign already fetched through the teacher's organisation.
+Shared results are read as they were when shared (``exports._knowledge_at_share``), by chunks, so the
+number of queries does not grow with the number of participants.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from assessments.models import KnowledgeElement
+from campaigns.analysis import CompetenceCollectiveResult, TubeRecommendation, analyse, bubbles
+from campaigns.exports import _knowledge_at_share
+from campaigns.models import Campaign, CampaignParticipation
+from crcn.models import Competence, Skill, Tube, Tutorial
+from students.models import fold_for_search
+
+STATUS_LABELS = {"STARTED": "En cours de test", "TO_SHARE": "En attente d'envoi", "SHARED": "Résultats envoyés"}
+
+
+def participations_filtered(
+    campaign: Campaign, *, divisions: list[str] | None = None, status: str = "", search: str = ""
+) -> QuerySet[CampaignParticipation]:
+    rows = campaign.participations.filter(is_improved=False, deleted_at__isnull=True).select_related(
+        "organization_learner"
+    )
+    if divisions:
+        rows = rows.filter(organization_learner__division__in=divisions)
+    if status in STATUS_LABELS:
+        rows = rows.filter(status=status)
+    for word in fold_for_search(search).split()[:5]:
+        rows = rows.filter(organization_learner__search_text__contains=word)
+    return rows.order_by("organization_learner__last_name", "organization_learner__first_name", "id")
+
+
+@dataclass
+class Activity:
+    total: int
+    by_status: dict[str, int]
+    per_day: list[tuple[date, int]]
+    chart: list[dict] = field(default_factory=list)
+
+    @property
+    def shared_percentage(self) -> int:
+        return round(self.by_status.get("SHARED", 0) * 100 / self.total) if self.total else 0
+
+
+def campaign_activity(campaign: Campaign) -> Activity:
+    current = campaign.participations.filter(is_improved=False, deleted_at__isnull=True)
+    by_status = dict(current.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    days = Counter(
+        timezone.localtime(created).date() for created in current.values_list("created_at", flat=True).iterator()
+    )
+    activity = Activity(total=sum(by_status.values()), by_status=by_status, per_day=[])
+    if days:
+        first, last = min(days), max(max(days), timezone.localdate())
+        span = min((last - first).days, 59)
+        start = last - timedelta(days=span)
+        activity.per_day = [
+            (start + timedelta(days=i), days.get(start + timedelta(days=i), 0)) for i in range(span + 1)
+        ]
+        peak = max(count for _, count in activity.per_day) or 1
+        width = 600 / len(activity.per_day)
+        activity.chart = [
+            {
+                "x": round(i * width + 1, 1),
+                "width": round(max(width - 2, 1), 1),
+                "height": round(count * 160 / peak, 1),
+                "y": round(170 - count * 160 / peak, 1),
+                "day": day,
+                "count": count,
+            }
+            for i, (day, count) in enumerate(activity.per_day)
+        ]
+    return activity
+
+
+@dataclass
+class ResultRow:
+    participation: CampaignParticipation
+    mastery_percentage: int | None
+    stage_title: str
+    stage_number: int | None
+    sendings: int
+    evolution: str | None
+
+
+def campaign_results(campaign: Campaign, participations: list[CampaignParticipation]) -> list[ResultRow]:
+    stages = list(campaign.target_profile.stages.order_by("threshold")) if campaign.target_profile_id else []
+    users = [p.user_id for p in participations if p.user_id]
+    sendings = Counter(
+        campaign.participations.filter(user_id__in=users, status="SHARED", deleted_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    previous: dict[int, float] = {}
+    for user_id, rate in (
+        campaign.participations.filter(user_id__in=users, is_improved=True, status="SHARED")
+        .order_by("user_id", "-shared_at")
+        .values_list("user_id", "mastery_rate")
+    ):
+        previous.setdefault(user_id, float(rate or 0))
+    rows = []
+    for participation in participations:
+        shared = participation.status == "SHARED" and participation.mastery_rate is not None
+        percentage = round(float(participation.mastery_rate) * 100) if shared else None
+        stage_title, stage_number = "", None
+        if shared and stages:
+            index = max(i for i, s in enumerate(stages) if s.threshold <= percentage)
+            stage_title, stage_number = stages[index].prescriber_title, index + 1
+        evolution = None
+        if shared and participation.user_id in previous:
+            before = previous[participation.user_id]
+            now = float(participation.mastery_rate)
+            evolution = "increase" if now > before else "decrease" if now < before else "stable"
+        rows.append(
+            ResultRow(
+                participation, percentage, stage_title, stage_number, sendings.get(participation.user_id, 0), evolution
+            )
+        )
+    return rows
+
+
+@dataclass
+class Analysis:
+    participants: int
+    competences: list[CompetenceCollectiveResult]
+    tubes: list[TubeRecommendation]
+
+
+def campaign_analysis(campaign: Campaign, *, divisions: list[str] | None = None) -> Analysis:
+    skills = list(
+        Skill.objects.filter(campaign_links__campaign=campaign).values_list(
+            "name", "tube_id", "level", "tube__competence_id"
+        )
+    )
+    validated_by_participant: dict[int, set[str]] = {}
+    shared = participations_filtered(campaign, divisions=divisions, status="SHARED")
+    chunk: list[CampaignParticipation] = []
+
+    def flush():
+        for pk, state in _knowledge_at_share(chunk, [s[0] for s in skills]).items():
+            validated_by_participant[pk] = {
+                k for k, (status, _) in state.items() if status == KnowledgeElement.Status.VALIDATED
+            }
+        chunk.clear()
+
+    for participation in shared.iterator(chunk_size=1000):
+        chunk.append(participation)
+        if len(chunk) == 1000:
+            flush()
+    flush()
+    tube_scores, averages = analyse(skills=skills, validated_by_participant=validated_by_participant)
+    competences = {c.code: c for c in Competence.objects.filter(code__in=averages)}
+    totals = Counter(s[3] for s in skills)
+    competence_rows = [
+        CompetenceCollectiveResult(
+            code, competences[code].name, competences[code].area_id, totals[code], averages[code]
+        )
+        for code in sorted(averages)
+    ]
+    tutorials: dict[str, list[Tutorial]] = defaultdict(list)
+    for tutorial in Tutorial.objects.filter(skills__name__in=[s[0] for s in skills]).distinct().order_by("title"):
+        tutorials[tutorial.tube_id].append(tutorial)
+    tubes = []
+    for tube in Tube.objects.filter(name__in=tube_scores).select_related("competence"):
+        score = tube_scores[tube.name]
+        count, label = bubbles(score) if score is not None else (0, "")
+        tubes.append(
+            TubeRecommendation(
+                tube.name,
+                tube.title,
+                tube.description,
+                tube.competence_id,
+                tube.competence.name,
+                tube.competence.area_id,
+                score,
+                count,
+                label,
+                tutorials.get(tube.name, []),
+            )
+        )
+    tubes.sort(key=lambda t: (t.average_score is None, t.average_score or 0, t.title))
+    return Analysis(len(validated_by_participant), competence_rows, tubes)

@@ -1,0 +1,54 @@
+"""The campaign tabs teachers read: activity, results, analysis — with constant query counts."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.campaigns.test_exports import campaign, participant  # noqa: F401 - fixtures shared with exports
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, campaign, **params):  # noqa: F811
+    url = reverse("campaigns:orga_detail", kwargs={"org_id": campaign.organization_id, "campaign_id": campaign.pk})
+    return client.get(url, params)
+
+
+def test_activity_counts_statuses_draws_the_days_and_filters(client, member_a, campaign):  # noqa: F811
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=3)
+    participant(campaign, first="Noé", last="Dupré", shared=False)
+    client.force_login(member_a)
+    body = page(client, campaign).content.decode()
+    assert 'data-testid="count-total">2<' in body and 'data-testid="count-SHARED">1<' in body
+    assert 'data-testid="activity-chart"' in body and timezone.localdate().strftime("%d/%m") in body
+    filtered = page(client, campaign, statut="STARTED").content.decode()
+    assert 'participant-row"><td>Dupré' in filtered and 'participant-row"><td>Martin' not in filtered
+    assert 'participant-row"><td>Martin' in page(client, campaign, recherche="martin").content.decode()
+
+
+def test_results_show_mastery_stage_and_sendings(client, member_a, campaign):  # noqa: F811
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=3)
+    client.force_login(member_a)
+    body = page(client, campaign, onglet="resultats").content.decode()
+    assert "75 %" in body and "P" in body and 'data-testid="result-row"' in body
+
+
+def test_analysis_shows_collective_results_and_recommendations(client, member_a, campaign):  # noqa: F811
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=1)
+    client.force_login(member_a)
+    body = page(client, campaign, onglet="analyse").content.decode()
+    assert 'data-testid="competence-chart"' in body and "Sujet 0" in body
+    assert "Fortement recommandé" in body or "Très recommandé" in body
+
+
+@pytest.mark.parametrize("tab", ["activite", "resultats", "analyse"])
+def test_query_counts_do_not_grow_with_participants(client, member_a, campaign, tab, django_assert_max_num_queries):  # noqa: F811
+    for index in range(3):
+        participant(campaign, first=f"P{index}", last=f"N{index}", shared=True, validated=index)
+    client.force_login(member_a)
+    with django_assert_max_num_queries(30) as small:
+        page(client, campaign, onglet=tab)
+    for index in range(3, 15):
+        participant(campaign, first=f"P{index}", last=f"N{index}", shared=index % 2 == 0, validated=2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page(client, campaign, onglet=tab)
