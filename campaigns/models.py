@@ -95,6 +95,8 @@ class CampaignParticipation(models.Model):
     mastery_rate = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     validated_skills_count = models.PositiveIntegerField(null=True, blank=True)
     pix_score = models.PositiveIntegerField(null=True, blank=True)
+    is_certifiable = models.BooleanField(null=True, blank=True)
+    certifiable_competences_count = models.PositiveSmallIntegerField(null=True, blank=True)
     is_improved = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
 

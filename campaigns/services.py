@@ -230,9 +230,26 @@ def participation_share(*, participation: CampaignParticipation, user: User) -> 
         validated = sum(1 for ke in knowledge.values() if ke.status == KnowledgeElement.Status.VALIDATED)
         participation.validated_skills_count = validated
         participation.mastery_rate = mastery_rate(validated, len(skill_ids))
+    if participation.campaign.type == Campaign.Type.PROFILES_COLLECTION:
+        from assessments.selectors import profile_for_user
+
+        scores, total, certifiable = profile_for_user(user=user)
+        participation.pix_score = total
+        participation.is_certifiable = certifiable
+        participation.certifiable_competences_count = sum(1 for score, _ in scores if score.level >= 1)
     participation.status = CampaignParticipation.Status.SHARED
     participation.shared_at = timezone.now()
-    participation.save(update_fields=["status", "shared_at", "validated_skills_count", "mastery_rate"])
+    participation.save(
+        update_fields=[
+            "status",
+            "shared_at",
+            "validated_skills_count",
+            "mastery_rate",
+            "pix_score",
+            "is_certifiable",
+            "certifiable_competences_count",
+        ]
+    )
     return participation
 
 

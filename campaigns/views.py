@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.selectors import profile_for_user
 from campaigns import selectors
 from campaigns.results import participation_result
 from campaigns.services import participation_retry, participation_retry_delay, participation_share, participation_start
@@ -93,6 +94,9 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
     }
     if campaign.type == campaign.Type.ASSESSMENT:
         context["result"] = participation_result(participation=participation)
+    else:
+        scores, total, certifiable = profile_for_user(user=request.user)
+        context.update(profile_scores=scores, profile_total=total, profile_certifiable=certifiable)
     return render(request, "campaigns/result.html", context)
 
 

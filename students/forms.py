@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.forms import DateInput
 from students.models import LearnerImport
-from students.selectors import CONNECTION_METHODS
+from students.selectors import CERTIFICABILITY_FILTERS, CONNECTION_METHODS
 
 
 class ImportForm(forms.Form):
@@ -26,6 +26,9 @@ class LearnerFilterForm(forms.Form):
     divisions = forms.MultipleChoiceField(label="Classes", required=False, widget=forms.CheckboxSelectMultiple)
     connection = forms.ChoiceField(
         label="Méthode de connexion", required=False, choices=[("", "Toutes"), *CONNECTION_METHODS.items()]
+    )
+    certificability = forms.ChoiceField(
+        label="Certificabilité", required=False, choices=[("", "Toutes"), *CERTIFICABILITY_FILTERS.items()]
     )
     include_disabled = forms.BooleanField(label="Afficher les élèves désactivés", required=False)
 

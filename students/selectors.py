@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Organization
 from students.models import LearnerImport, OrganizationLearner, fold_for_search
+
+CERTIFICABILITY_FILTERS = {
+    "certifiable": "Certifiable",
+    "not_certifiable": "Non certifiable",
+    "unknown": "Inconnu",
+}
 
 CONNECTION_METHODS = {
     "email": "Adresse e-mail",
@@ -22,8 +28,15 @@ def learners_list_for_organization(
     divisions: list[str] | None = None,
     connection: str = "",
     include_disabled: bool = False,
+    certificability: str = "",
 ) -> QuerySet[OrganizationLearner]:
-    learners = organization.learners.select_related("user")
+    learners = _with_certificability(organization.learners.select_related("user"))
+    if certificability == "certifiable":
+        learners = learners.filter(certifiable=True)
+    elif certificability == "not_certifiable":
+        learners = learners.filter(certifiable=False)
+    elif certificability == "unknown":
+        learners = learners.filter(certifiable__isnull=True)
     if not include_disabled:
         learners = learners.filter(is_disabled=False)
     for word in fold_for_search(search).split()[:5]:
@@ -37,6 +50,22 @@ def learners_list_for_organization(
     elif connection == "none":
         learners = learners.filter(user__isnull=True)
     return learners.order_by("last_name", "first_name", "division", "id")
+
+
+def _with_certificability(learners: QuerySet[OrganizationLearner]) -> QuerySet[OrganizationLearner]:
+    """Certifiable or not according to the latest profile the learner shared with this school (None: unknown)."""
+    from campaigns.models import Campaign, CampaignParticipation
+
+    latest = CampaignParticipation.objects.filter(
+        organization_learner=OuterRef("pk"),
+        campaign__type=Campaign.Type.PROFILES_COLLECTION,
+        status=CampaignParticipation.Status.SHARED,
+        deleted_at__isnull=True,
+    ).order_by("-shared_at")
+    return learners.annotate(
+        certifiable=Subquery(latest.values("is_certifiable")[:1]),
+        certifiable_at=Subquery(latest.values("shared_at")[:1]),
+    )
 
 
 def divisions_for_organization(*, organization: Organization) -> list[str]:

@@ -36,6 +36,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         divisions=filters.get("divisions") or None,
         connection=filters.get("connection", ""),
         include_disabled=filters.get("include_disabled", False),
+        certificability=filters.get("certificability", ""),
     )
     page = Paginator(learners, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -92,6 +92,7 @@ class LearnerListApi(OrganizationApi):
         division = serializers.CharField()
         is_disabled = serializers.BooleanField()
         username = serializers.CharField(source="user.username", allow_null=True, default=None)
+        certifiable = serializers.BooleanField(allow_null=True, default=None)
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, org_id: int):

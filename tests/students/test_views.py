@@ -188,3 +188,26 @@ def test_a_students_page_lists_the_campaigns_taken(client, member_a, school_a, s
     client.force_login(member_a)
     page = client.get(url("detail", org_id=school_a.pk, learner_id=learner.pk)).content.decode()
     assert "Rentrée 2nde 3" in page and "42 %" in page
+
+
+def test_certificability_comes_from_the_latest_shared_profile_collection(client, member_a, school_a, student):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import CampaignParticipation
+    from tests.students.factories import CampaignFactory
+
+    learner = OrganizationLearnerFactory(organization=school_a, user=student, last_name="Certifiée")
+    OrganizationLearnerFactory(organization=school_a, last_name="Inconnue")
+    collection = CampaignFactory(organization=school_a, type="PROFILES_COLLECTION")
+    for days, certifiable in ((10, False), (1, True)):
+        CampaignParticipation.objects.create(
+            campaign=collection, user=student, organization_learner=learner, status="SHARED",
+            shared_at=timezone.now() - timedelta(days=days), is_certifiable=certifiable, is_improved=days == 10,
+        )
+    client.force_login(member_a)
+    certifiable = client.get(url("list", org_id=school_a.pk), {"certificability": "certifiable"}).content.decode()
+    assert "Certifiée" in certifiable and "Inconnue" not in certifiable
+    unknown = client.get(url("list", org_id=school_a.pk), {"certificability": "unknown"}).content.decode()
+    assert "Inconnue" in unknown and "Certifiée" not in unknown
