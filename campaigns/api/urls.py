@@ -3,6 +3,7 @@ from django.urls import path
 from campaigns.api import views
 
 urlpatterns = [
+    path("campaigns/<int:campaign_id>/analysis/", views.CampaignAnalysisApi.as_view(), name="api-analysis"),
     path("campaigns/<int:campaign_id>/exports/", views.CampaignExportCreateApi.as_view(), name="api-exports"),
     path("exports/<int:export_id>/", views.CampaignExportDetailApi.as_view(), name="api-export"),
     path(

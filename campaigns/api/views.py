@@ -179,6 +179,9 @@ class CampaignParticipantsApi(APIView):
         participant_external_id = serializers.CharField()
         status = serializers.CharField()
         mastery_rate = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True, coerce_to_string=False)
+        pix_score = serializers.IntegerField(allow_null=True)
+        certifiable = serializers.BooleanField(source="is_certifiable", allow_null=True)
+        certifiable_competences_count = serializers.IntegerField(allow_null=True)
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request, campaign_id: int):
@@ -272,3 +275,47 @@ class CampaignExportDetailApi(APIView):
                 )
             )
         return Response(body)
+
+
+class CampaignAnalysisApi(APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request, campaign_id: int):
+        from campaigns.dashboards import campaign_analysis
+
+        campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        divisions = [d for d in request.query_params.getlist("division") if d]
+        analysis = campaign_analysis(campaign, divisions=divisions or None)
+        return Response(
+            {
+                "participants_count": analysis.participants,
+                "competences": [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "average_validated_skills": round(c.average_validated_skills, 2),
+                        "total_skills_count": c.total_skills_count,
+                    }
+                    for c in analysis.competences
+                ],
+                "tubes": [
+                    {
+                        "tube_id": t.tube_id,
+                        "title": t.title,
+                        "competence_code": t.competence_code,
+                        "average_score": round(t.average_score, 2) if t.average_score is not None else None,
+                        "bubbles": t.bubbles,
+                        "tutorials": [
+                            {
+                                "title": x.title,
+                                "url": x.url,
+                                "source": x.source,
+                                "format": x.format,
+                                "duration_minutes": x.duration_minutes,
+                            }
+                            for x in t.tutorials
+                        ],
+                    }
+                    for t in analysis.tubes
+                ],
+            }
+        )

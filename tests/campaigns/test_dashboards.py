@@ -52,3 +52,25 @@ def test_query_counts_do_not_grow_with_participants(client, member_a, campaign, 
         participant(campaign, first=f"P{index}", last=f"N{index}", shared=index % 2 == 0, validated=2)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page(client, campaign, onglet=tab)
+
+
+def test_the_analysis_api_has_the_contract_shape_and_stays_in_its_school(member_a, admin_b, campaign):  # noqa: F811
+    from rest_framework.test import APIClient
+
+    from tests.tenancy import assert_cross_tenant_404
+
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=2)
+    api = APIClient()
+    api.force_authenticate(member_a)
+    body = api.get(f"/api/campaigns/{campaign.pk}/analysis/").json()
+    assert body["competences"] == [
+        {"code": "1.1", "name": "Compétence 1.1", "average_validated_skills": 2.0, "total_skills_count": 4}
+    ]
+    [tube] = body["tubes"]
+    assert set(tube) == {"tube_id", "title", "competence_code", "average_score", "bubbles", "tutorials"}
+    # reached 2/4 → 20, difficulty 30 × 4/4 = 30, progress 20 × 2/4 = 10, next 10 × 2/3
+    assert tube["average_score"] == round(20 + 30 + 10 + 20 / 3, 2) and tube["bubbles"] == 2
+    participants = api.get(f"/api/campaigns/{campaign.pk}/participants/").json()["results"]
+    assert participants[0]["mastery_rate"] == 0.5 and "certifiable" in participants[0]
+    api.force_authenticate(admin_b)
+    assert_cross_tenant_404(api, [("get", f"/api/campaigns/{campaign.pk}/analysis/")])

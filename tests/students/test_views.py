@@ -203,8 +203,13 @@ def test_certificability_comes_from_the_latest_shared_profile_collection(client,
     collection = CampaignFactory(organization=school_a, type="PROFILES_COLLECTION")
     for days, certifiable in ((10, False), (1, True)):
         CampaignParticipation.objects.create(
-            campaign=collection, user=student, organization_learner=learner, status="SHARED",
-            shared_at=timezone.now() - timedelta(days=days), is_certifiable=certifiable, is_improved=days == 10,
+            campaign=collection,
+            user=student,
+            organization_learner=learner,
+            status="SHARED",
+            shared_at=timezone.now() - timedelta(days=days),
+            is_certifiable=certifiable,
+            is_improved=days == 10,
         )
     client.force_login(member_a)
     certifiable = client.get(url("list", org_id=school_a.pk), {"certificability": "certifiable"}).content.decode()
