@@ -188,3 +188,60 @@ def campaign_analysis(campaign: Campaign, *, divisions: list[str] | None = None)
         )
     tubes.sort(key=lambda t: (t.average_score is None, t.average_score or 0, t.title))
     return Analysis(len(validated_by_participant), competence_rows, tubes)
+
+
+@dataclass
+class TubeDetail:
+    title: str
+    validated: int
+    total: int
+
+
+@dataclass
+class ParticipantDetail:
+    participation: CampaignParticipation
+    competences: list[tuple[Competence, int, int, list[TubeDetail]]]
+    answers: list
+    tutorials: list[Tutorial]
+    profile: list | None = None
+
+
+def participant_detail(campaign: Campaign, participation: CampaignParticipation) -> ParticipantDetail:
+    """One participant as the teacher sees them: results per competence and tube, answers, tutorials."""
+    from assessments.models import Answer
+    from assessments.selectors import profile_for_user
+
+    skills = list(Skill.objects.filter(campaign_links__campaign=campaign).select_related("tube__competence"))
+    state = {}
+    if participation.status == "SHARED":
+        state = _knowledge_at_share([participation], [s.name for s in skills] if skills else None).get(
+            participation.pk, {}
+        )
+    validated = {k for k, (status, _) in state.items() if status == KnowledgeElement.Status.VALIDATED}
+    failed = {k for k, (status, _) in state.items() if status == KnowledgeElement.Status.INVALIDATED}
+    by_competence: dict[str, dict[str, list[Skill]]] = defaultdict(lambda: defaultdict(list))
+    for skill in skills:
+        by_competence[skill.tube.competence_id][skill.tube_id].append(skill)
+    competences = []
+    for code in sorted(by_competence):
+        tubes = by_competence[code]
+        competence = next(iter(tubes.values()))[0].tube.competence
+        details = [
+            TubeDetail(items[0].tube.title, sum(1 for s in items if s.name in validated), len(items))
+            for items in tubes.values()
+        ]
+        competences.append((competence, sum(t.validated for t in details), sum(t.total for t in details), details))
+    answers = list(
+        Answer.objects.filter(assessment__participation=participation)
+        .select_related("challenge")
+        .order_by("created_at")
+    )
+    tutorials = list(Tutorial.objects.filter(skills__name__in=failed).distinct().order_by("title")[:12])
+    profile = None
+    if (
+        campaign.type == Campaign.Type.PROFILES_COLLECTION
+        and participation.status == "SHARED"
+        and participation.user_id
+    ):
+        profile = profile_for_user(user=participation.user)[0]
+    return ParticipantDetail(participation, competences, answers, tutorials, profile)

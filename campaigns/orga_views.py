@@ -197,3 +197,12 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     if export.status != export.Status.DONE or not export.file:
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename, content_type="text/csv")
+
+
+@organization_view()
+@require_GET
+def participant_detail(request: HttpRequest, campaign_id: int, participation_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
+    participation = selectors.participation_get_for_campaign(campaign=campaign, participation_id=participation_id)
+    detail = dashboards.participant_detail(campaign, participation)
+    return render(request, "campaigns/orga/participant.html", {"campaign": campaign, "detail": detail})

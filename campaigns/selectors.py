@@ -121,3 +121,12 @@ def campaign_export_get_for_user(*, user: User, export_id: int):
         )
     except (CampaignExport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def participation_get_for_campaign(*, campaign: Campaign, participation_id: int):
+    try:
+        return campaign.participations.select_related("organization_learner", "user").get(
+            pk=participation_id, deleted_at__isnull=True
+        )
+    except (ValueError, TypeError, campaign.participations.model.DoesNotExist):
+        raise Http404 from None

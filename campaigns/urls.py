@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("orga/<int:org_id>/exports/<int:export_id>/", orga_views.export_detail, name="orga_export"),
     path(
+        "orga/<int:org_id>/campagnes/<int:campaign_id>/participants/<int:participation_id>/",
+        orga_views.participant_detail,
+        name="orga_participant",
+    ),
+    path(
         "orga/<int:org_id>/exports/<int:export_id>/fichier.csv", orga_views.export_download, name="orga_export_download"
     ),
     path("campagnes/", views.code_entry, name="code_entry"),
