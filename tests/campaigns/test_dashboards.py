@@ -9,12 +9,12 @@ from tests.campaigns.test_exports import campaign, participant  # noqa: F401 - f
 pytestmark = pytest.mark.django_db
 
 
-def page(client, campaign, **params):  # noqa: F811
+def page(client, campaign, **params):
     url = reverse("campaigns:orga_detail", kwargs={"org_id": campaign.organization_id, "campaign_id": campaign.pk})
     return client.get(url, params)
 
 
-def test_activity_counts_statuses_draws_the_days_and_filters(client, member_a, campaign):  # noqa: F811
+def test_activity_counts_statuses_draws_the_days_and_filters(client, member_a, campaign):
     participant(campaign, first="Léa", last="Martin", shared=True, validated=3)
     participant(campaign, first="Noé", last="Dupré", shared=False)
     client.force_login(member_a)
@@ -28,14 +28,14 @@ def test_activity_counts_statuses_draws_the_days_and_filters(client, member_a, c
     assert len(searched) == 1 and "Martin" in searched[0]
 
 
-def test_results_show_mastery_stage_and_sendings(client, member_a, campaign):  # noqa: F811
+def test_results_show_mastery_stage_and_sendings(client, member_a, campaign):
     participant(campaign, first="Léa", last="Martin", shared=True, validated=3)
     client.force_login(member_a)
     body = page(client, campaign, onglet="resultats").content.decode()
     assert "75 %" in body and "P" in body and 'data-testid="result-row"' in body
 
 
-def test_analysis_shows_collective_results_and_recommendations(client, member_a, campaign):  # noqa: F811
+def test_analysis_shows_collective_results_and_recommendations(client, member_a, campaign):
     participant(campaign, first="Léa", last="Martin", shared=True, validated=1)
     client.force_login(member_a)
     body = page(client, campaign, onglet="analyse").content.decode()
@@ -44,7 +44,7 @@ def test_analysis_shows_collective_results_and_recommendations(client, member_a,
 
 
 @pytest.mark.parametrize("tab", ["activite", "resultats", "analyse"])
-def test_query_counts_do_not_grow_with_participants(client, member_a, campaign, tab, django_assert_max_num_queries):  # noqa: F811
+def test_query_counts_do_not_grow_with_participants(client, member_a, campaign, tab, django_assert_max_num_queries):
     for index in range(3):
         participant(campaign, first=f"P{index}", last=f"N{index}", shared=True, validated=index)
     client.force_login(member_a)
@@ -56,7 +56,7 @@ def test_query_counts_do_not_grow_with_participants(client, member_a, campaign, 
         page(client, campaign, onglet=tab)
 
 
-def test_the_analysis_api_has_the_contract_shape_and_stays_in_its_school(member_a, admin_b, campaign):  # noqa: F811
+def test_the_analysis_api_has_the_contract_shape_and_stays_in_its_school(member_a, admin_b, campaign):
     from rest_framework.test import APIClient
 
     from tests.tenancy import assert_cross_tenant_404
@@ -78,7 +78,7 @@ def test_the_analysis_api_has_the_contract_shape_and_stays_in_its_school(member_
     assert_cross_tenant_404(api, [("get", f"/api/campaigns/{campaign.pk}/analysis/")])
 
 
-def test_a_participants_page_details_competences_and_tubes_in_its_school_only(client, member_a, admin_b, campaign):  # noqa: F811
+def test_a_participants_page_details_competences_and_tubes_in_its_school_only(client, member_a, admin_b, campaign):
     participation = participant(campaign, first="Léa", last="Martin", shared=True, validated=3)
     kwargs = {"org_id": campaign.organization_id, "campaign_id": campaign.pk, "participation_id": participation.pk}
     url = reverse("campaigns:orga_participant", kwargs=kwargs)
