@@ -120,7 +120,7 @@ def seed(count: int, teacher: User, school: Organization):
             "email",
             "department",
             "educational_team",
-            "\"group\"",
+            '"group"',
             "diploma",
             "study_scheme",
         ],

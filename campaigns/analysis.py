@@ -8,7 +8,7 @@ poorly mastered, hence strongly recommended (4 bubbles).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -87,13 +87,19 @@ def analyse(
         if not participants:
             tube_scores[tube] = None
             continue
-        total = 0.0
-        for validated in participants:
-            total += tube_recommendation_score(
+        # Participants share few distinct situations on a tube: score each situation once.
+        names = {name for name, _ in items}
+        situations = Counter(frozenset(validated & names) for validated in participants)
+        level_of = dict(items)
+        total = sum(
+            count
+            * tube_recommendation_score(
                 tube_levels=levels,
-                validated_levels=[level for name, level in items if name in validated],
+                validated_levels=[level_of[name] for name in situation],
                 profile_max_level=profile_max,
             )
+            for situation, count in situations.items()
+        )
         tube_scores[tube] = total / len(participants)
     averages = {
         code: (sum(len(names & v) for v in participants) / len(participants) if participants else 0.0)
