@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, QuerySet
@@ -27,7 +28,13 @@ STATUS_LABELS = {"STARTED": "En cours de test", "TO_SHARE": "En attente d'envoi"
 
 
 def participations_filtered(
-    campaign: Campaign, *, divisions: list[str] | None = None, status: str = "", search: str = ""
+    campaign: Campaign,
+    *,
+    divisions: list[str] | None = None,
+    status: str = "",
+    search: str = "",
+    stage_id: int | None = None,
+    certifiable: str = "",
 ) -> QuerySet[CampaignParticipation]:
     rows = campaign.participations.filter(is_improved=False, deleted_at__isnull=True).select_related(
         "organization_learner"
@@ -38,6 +45,15 @@ def participations_filtered(
         rows = rows.filter(status=status)
     for word in fold_for_search(search).split()[:5]:
         rows = rows.filter(organization_learner__search_text__contains=word)
+    if stage_id and campaign.target_profile_id:
+        stages = list(campaign.target_profile.stages.order_by("threshold").values_list("pk", "threshold"))
+        for index, (pk, threshold) in enumerate(stages):
+            if pk == stage_id:
+                rows = rows.filter(mastery_rate__gte=Decimal(threshold) / 100)
+                if index + 1 < len(stages):
+                    rows = rows.filter(mastery_rate__lt=Decimal(stages[index + 1][1]) / 100)
+    if certifiable in ("oui", "non"):
+        rows = rows.filter(is_certifiable=certifiable == "oui")
     return rows.order_by("organization_learner__last_name", "organization_learner__first_name", "id")
 
 

@@ -89,12 +89,18 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if tab == "analyse":
         context["analysis"] = dashboards.campaign_analysis(campaign, divisions=divisions)
     else:
+        stage = request.GET.get("palier", "")
         rows = dashboards.participations_filtered(
             campaign,
             divisions=divisions,
             status=context["status"] if tab == "activite" else "SHARED",
             search=context["search"],
+            stage_id=int(stage) if stage.isdigit() else None,
+            certifiable=request.GET.get("certifiable", ""),
         )
+        context["stage"] = stage
+        context["certifiable"] = request.GET.get("certifiable", "")
+        context["stages"] = campaign.target_profile.stages.order_by("threshold") if campaign.target_profile_id else []
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         context["page"] = page
         if tab == "activite":

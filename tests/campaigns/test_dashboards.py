@@ -87,3 +87,13 @@ def test_a_participants_page_details_competences_and_tubes_in_its_school_only(cl
     assert "Léa Martin" in body and "Sujet 0 : 3 acquis sur 4" in body and "75 %" in body
     client.force_login(admin_b)
     assert client.get(url).status_code == 404
+
+
+def test_results_are_filtered_by_stage(client, member_a, campaign):
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=4)  # 100 % → last stage (80 %)
+    participant(campaign, first="Zoé", last="Simon", shared=True, validated=1)  # 25 % → first stage
+    last_stage = campaign.target_profile.stages.order_by("threshold").last()
+    client.force_login(member_a)
+    body = page(client, campaign, onglet="resultats", palier=last_stage.pk).content.decode()
+    rows = body.split('data-testid="result-row"')[1:]
+    assert len(rows) == 1 and "Martin" in rows[0]
