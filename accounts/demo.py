@@ -58,8 +58,19 @@ def _membership(user: User, organization: Organization, role: str) -> None:
     Membership.objects.get_or_create(user=user, organization=organization, disabled_at=None, defaults={"role": role})
 
 
-@transaction.atomic
 def demo_data_load() -> list[DemoLogin]:
+    """Schools, staff, students and a campaign in one transaction; then the certification demo, whose
+    services each open their own (durable) transaction."""
+    logins, lycee, admin = _demo_schools_load()
+    from certification.demo import demo_certification_load
+
+    for who, login, password in demo_certification_load(lycee=lycee, admin=admin):
+        logins.append(DemoLogin(who, login, password or DEMO_PASSWORD))
+    return logins
+
+
+@transaction.atomic
+def _demo_schools_load() -> tuple[list[DemoLogin], Organization, User]:
     lycee, _ = Organization.objects.get_or_create(
         external_id=DEMO_UAI,
         defaults={
@@ -124,7 +135,7 @@ def demo_data_load() -> list[DemoLogin]:
     campaign = _demo_campaign(lycee, teacher)
     if campaign is not None:
         logins.append(DemoLogin("Code de la campagne de rentrée (élèves de 2nde)", campaign.code, "—"))
-    return logins
+    return logins, lycee, admin
 
 
 def _demo_campaign(lycee: Organization, teacher: User):

@@ -165,6 +165,10 @@ def assessment_complete(*, assessment: Assessment) -> None:
 
 def assessment_next_challenge(*, assessment: Assessment) -> Challenge | None:
     """The question to show now, or None when the test is over (the assessment is then completed)."""
+    if assessment.type == Assessment.Type.CERTIFICATION:  # fixed questions, chosen at the start
+        from certification.services.course import course_for_assessment, course_next_challenge
+
+        return course_next_challenge(course=course_for_assessment(assessment))
     if not assessment.is_started:
         return None
     state = _state(assessment)

@@ -19,9 +19,14 @@ CHECKPOINT_EVERY = 5
 def _assessment_of(request: HttpRequest, assessment_id: int) -> Assessment:
     """Only the learner who takes a test can see it: anyone else gets a 404."""
     try:
-        return Assessment.objects.select_related("participation__campaign").get(pk=assessment_id, user=request.user)
+        assessment = Assessment.objects.select_related("participation__campaign").get(
+            pk=assessment_id, user=request.user
+        )
     except Assessment.DoesNotExist:
         raise Http404 from None
+    if assessment.type == Assessment.Type.CERTIFICATION:  # its own pages: no checkpoint, no correction
+        raise Http404
+    return assessment
 
 
 def _after_the_test(assessment: Assessment) -> HttpResponse:

@@ -69,3 +69,52 @@ class OrganizationApi(APIView):
         super().initial(request, *args, **kwargs)
         self.membership = resolve_membership(request, kwargs["org_id"], self.required_role)
         self.organization = self.membership.organization
+
+
+# --- certification centres (Pix Certif) --------------------------------------------------------------
+
+
+def resolve_center_access(request: HttpRequest, center_id: int, required_role: str | None):
+    """The centre from the URL, access from the database: 404 when not a member, 403 for a low role."""
+    from certification.models import CenterMembership
+    from certification.selectors import center_access_get_for_user
+
+    access = center_access_get_for_user(user=request.user, center_id=center_id)
+    if required_role == CenterMembership.Role.ADMIN and not access.is_admin:
+        raise PermissionDenied
+    request.center_access = access
+    request.center = access.center
+    return access
+
+
+def center_view(required_role: str | None = None) -> Callable:
+    """Decorate an HTML view taking ``center_id``: login, centre access (404), role (403)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, center_id: int, *args, **kwargs) -> HttpResponse:
+            resolve_center_access(request, center_id, required_role)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class CertificationCenterApi(APIView):
+    """Base class of API views under ``/api/certification-centers/{center_id}/…``."""
+
+    permission_classes = [IsAuthenticated]
+    required_role: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for forbidden in ("get_queryset", "get_object"):
+            if forbidden in cls.__dict__:
+                raise TypeError(f"{cls.__name__} ne doit pas redéfinir {forbidden} : utilisez les sélecteurs scopés.")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.center_access = resolve_center_access(request, kwargs["center_id"], self.required_role)
+        self.center = self.center_access.center

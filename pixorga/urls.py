@@ -14,10 +14,12 @@ urlpatterns = [
     path("", include("students.urls")),
     path("", include("campaigns.urls")),
     path("", include("assessments.urls")),
+    path("", include("certification.urls")),
     path("api/", include("accounts.api.urls")),
     path("api/", include("students.api.urls")),
     path("api/", include("campaigns.api.urls")),
     path("api/", include("assessments.api.urls")),
+    path("api/", include("certification.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline styles; allow them on this page only.
     path(

@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from certification.selectors import centers_list_for_user
 from pixorga.celery import app as celery_app
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import OrganizationApi
@@ -57,6 +58,7 @@ class MeApi(APIView):
         email = serializers.EmailField(allow_null=True)
         username = serializers.CharField(allow_null=True)
         memberships = serializers.ListField(child=serializers.DictField())
+        certification_centers = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
@@ -73,6 +75,10 @@ class MeApi(APIView):
                 "email": user.email,
                 "username": user.username,
                 "memberships": memberships,
+                "certification_centers": [
+                    {"id": access.center.pk, "name": access.center.name, "role": access.role}
+                    for access in centers_list_for_user(user=user)
+                ],
             }
         )
 

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.organization_navigation",
+                "certification.context_processors.certif_navigation",
             ],
         },
     },
@@ -181,6 +182,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
         "public": env_str("THROTTLE_PUBLIC_RATE", "60/min"),
+        # Public certificate check: enough for a recruiter, too few to enumerate codes.
+        "verification": env_str("THROTTLE_VERIFICATION_RATE", "20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -21,3 +21,16 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) { event.preventDefault(); }
 });
+
+// Certification timer: elements with data-deadline (ISO date) show the time left, minute by minute.
+(function () {
+  function tick() {
+    document.querySelectorAll("[data-deadline]").forEach(function (element) {
+      var left = Math.max(0, Math.round((new Date(element.getAttribute("data-deadline")) - new Date()) / 1000));
+      var minutes = Math.floor(left / 60), seconds = left % 60;
+      element.textContent = "Temps restant : " + minutes + " min " + (seconds < 10 ? "0" : "") + seconds + " s";
+      if (left === 0) { element.classList.add("timer-over"); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
+})();
