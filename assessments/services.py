@@ -34,7 +34,7 @@ ASSESSMENT_NOT_STARTED = "Ce test est terminé."
 RESULT_BY_CHECKER = {"ok": Answer.Result.OK, "ko": Answer.Result.KO, "skipped": Answer.Result.SKIPPED}
 
 
-def current_knowledge(*, user: User, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
+def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
     """The latest knowledge element per skill, resets removed (one query, DISTINCT ON)."""
     elements = KnowledgeElement.objects.filter(user=user)
     if skill_ids is not None:
@@ -57,6 +57,25 @@ class TargetSkill:
 _TARGETS_CACHE: dict[tuple, tuple[float, list[TargetSkill], dict[str, list[tuple[str, int | None]]]]] = {}
 _TARGETS_TTL = 300.0
 _TARGETS_MAX = 512
+
+
+_CHALLENGES_CACHE: dict[str, tuple[float, Challenge]] = {}
+_CHALLENGES_MAX = 4096
+
+
+def challenge_cached(challenge_id: str) -> Challenge:
+    """A challenge as the worker last read it (a few minutes): content changes only with a release.
+
+    Every question shown and every answer checked reads one; caching it saves a round trip on both.
+    """
+    cached = _CHALLENGES_CACHE.get(challenge_id)
+    if cached is not None and time.monotonic() - cached[0] < _TARGETS_TTL:
+        return cached[1]
+    challenge = Challenge.objects.get(pk=challenge_id)
+    if len(_CHALLENGES_CACHE) >= _CHALLENGES_MAX:
+        _CHALLENGES_CACHE.clear()
+    _CHALLENGES_CACHE[challenge_id] = (time.monotonic(), challenge)
+    return challenge
 
 
 def target_skills(assessment: Assessment) -> list[TargetSkill]:
@@ -120,7 +139,7 @@ def _state(assessment: Assessment) -> TestState:
     skill_ids = [s.name for s in skills]
     answers = list(assessment.answers.order_by("created_at", "id").values_list("challenge_id", "result"))
     answered = {challenge_id for challenge_id, _ in answers}
-    knowledge = current_knowledge(user=assessment.user, skill_ids=skill_ids)
+    knowledge = current_knowledge(user=assessment.user_id, skill_ids=skill_ids)
     candidates = [
         Candidate(
             skill=_algo_skill(skill),
@@ -175,38 +194,52 @@ def assessment_next_challenge(*, assessment: Assessment) -> Challenge | None:
     if state.next_id is None:
         assessment_complete(assessment=assessment)
         return None
-    return Challenge.objects.get(pk=state.next_id)
+    return challenge_cached(state.next_id)
 
 
 def _stored_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)[:2000]
 
 
-@transaction.atomic
 def assessment_answer(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int = 0) -> Answer:
-    """Record the answer to the current question; a second, concurrent submission gets a 409."""
+    """Record the answer to the current question; a second, concurrent submission gets a 409.
+
+    The row lock on the assessment serialises the two submissions; the unique constraint is the backstop
+    (its error rolls the whole answer back, so no savepoint is needed on this hot path).
+    """
+    try:
+        return _answer_locked(
+            assessment_id=assessment_id, user=user, challenge_id=challenge_id, value=value, time_spent=time_spent
+        )
+    except IntegrityError as exc:
+        raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409) from exc
+
+
+@transaction.atomic
+def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int) -> Answer:
     try:
         assessment = Assessment.objects.select_for_update().get(pk=assessment_id, user=user)
-    except Assessment.DoesNotExist:
+    except (Assessment.DoesNotExist, ValueError, TypeError):
         raise ApplicationError("Évaluation introuvable.", "NOT_FOUND", status_code=404) from None
+    if assessment.type == Assessment.Type.CERTIFICATION:  # questions fixed at the start, never corrected
+        from certification.services.course import course_answer
+
+        return course_answer(
+            assessment_id=assessment_id, user=user, challenge_id=challenge_id, value=value, time_spent=time_spent
+        )
     if not assessment.is_started:
         raise ApplicationError(ASSESSMENT_NOT_STARTED, "ASSESSMENT_ENDED", status_code=409)
     state = _state(assessment)
     if state.next_id is None or state.next_id != challenge_id:
         raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409)
-    challenge = Challenge.objects.get(pk=challenge_id)
-    result = RESULT_BY_CHECKER[challenge.check_answer(value)]
-    try:
-        with transaction.atomic():
-            answer = Answer.objects.create(
-                assessment=assessment,
-                challenge=challenge,
-                value=_stored_value(value),
-                result=result,
-                time_spent=max(0, min(int(time_spent or 0), 24 * 3600)),
-            )
-    except IntegrityError as exc:
-        raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409) from exc
+    challenge = challenge_cached(challenge_id)
+    answer = Answer.objects.create(
+        assessment=assessment,
+        challenge=challenge,
+        value=_stored_value(value),
+        result=RESULT_BY_CHECKER[challenge.check_answer(value)],
+        time_spent=max(0, min(int(time_spent or 0), 24 * 3600)),
+    )
     by_name = {s.name: s for s in state.skills}
     new = knowledge_for_answer(
         skill=_algo_skill(by_name[challenge.skill_id]),

@@ -55,7 +55,7 @@ def demo_certification_load(*, lycee: Organization, admin: User) -> list[tuple[s
         return []
     center = center_create_for_organization(organization=lycee)
     session = center.sessions.filter(description="Session de démonstration").first()
-    learners = list(lycee.learners.filter(division="2nde 3").order_by("birthdate")[:4])
+    learners = list(lycee.learners.filter(division="2nde 3").order_by("-birthdate")[:4])  # not Léa, the campaign demo
     if session is None:
         session = session_create(
             center=center,

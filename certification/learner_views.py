@@ -1,8 +1,8 @@
 """The candidate's side: enter the session, wait for the invigilator, take the test; then certificates.
 
 The test page is only shown in the browser that went through the access code after the invigilator's
-authorisation (a mark in the Django session), so resuming on another device or after a break needs the
-invigilator again, as in the room.
+authorisation: a signed cookie that lives until the browser closes. Resuming on another device or after
+closing the browser needs the invigilator again, as in the room (reference §8.4).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from crcn.models import Challenge
 from pixorga.errors import THROTTLED, ApplicationError
 from pixorga.ratelimit import client_address, rate_limited
 
-ENTERED_COURSE = "certification_entered_course"
+ENTERED_COOKIE = "pixorga_certification"
+ENTERED_SALT = "certification.entered-course"
 TYPED_CODE = "certification_access_code_{session_id}"
 VERIFICATIONS_PER_WINDOW = 30
 VERIFICATION_WINDOW_SECONDS = 10 * 60
@@ -47,12 +48,24 @@ def entry_identity(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/learner/entry.html", {"form": form})
 
 
-def _start(request: HttpRequest, session_id: int, code: str) -> HttpResponse | None:
-    """Try to enter the test; None while the invigilator has not authorised."""
+def _start(request: HttpRequest, session_id: int, code: str) -> HttpResponse:
+    """Enter the test (raises NOT_AUTHORIZED_TO_START while the invigilator has not authorised)."""
     course = entry.course_start(session_id=session_id, user=request.user, access_code=code)
-    request.session[ENTERED_COURSE] = course.pk
     request.session.pop(TYPED_CODE.format(session_id=session_id), None)
-    return redirect("certification:question", course_id=course.pk)
+    response = _htmx_redirect(request, reverse("certification:question", kwargs={"course_id": course.pk}))
+    response.set_signed_cookie(
+        ENTERED_COOKIE,
+        str(course.pk),
+        salt=ENTERED_SALT,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )  # no max_age: gone when the browser closes
+    return response
+
+
+def _entered(request: HttpRequest, course: CertificationCourse) -> bool:
+    return request.get_signed_cookie(ENTERED_COOKIE, default=None, salt=ENTERED_SALT) == str(course.pk)
 
 
 @login_required
@@ -84,7 +97,7 @@ def waiting(request: HttpRequest, session_id: int) -> HttpResponse:
     if not code:
         return redirect("certification:access_code", session_id=session_id)
     try:
-        response = _start(request, session_id, code)
+        return _start(request, session_id, code)
     except ApplicationError as error:
         if error.code != "NOT_AUTHORIZED_TO_START":
             messages.error(request, error.message)
@@ -96,7 +109,6 @@ def waiting(request: HttpRequest, session_id: int) -> HttpResponse:
             "certification/learner/partials/waiting.html" if request.htmx else "certification/learner/waiting.html"
         )
         return render(request, template, {"candidate": candidate, "session_id": session_id})
-    return _htmx_redirect(request, response["Location"])
 
 
 def _htmx_redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -125,7 +137,7 @@ def question(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_of(request, course_id)
     if not course.assessment.is_started:
         return redirect("certification:finished", course_id=course.pk)
-    if request.session.get(ENTERED_COURSE) != course.pk:
+    if not _entered(request, course):
         messages.info(request, "Pour reprendre votre test, le surveillant doit de nouveau vous autoriser.")
         return redirect("certification:access_code", session_id=course.session_id)
     if request.method == "POST":
@@ -144,8 +156,9 @@ def question(request: HttpRequest, course_id: int) -> HttpResponse:
         return redirect("certification:question", course_id=course.pk)
     challenge = course_services.course_next_challenge(course=course)
     if challenge is None:
-        request.session.pop(ENTERED_COURSE, None)
-        return redirect("certification:finished", course_id=course.pk)
+        response = redirect("certification:finished", course_id=course.pk)
+        response.delete_cookie(ENTERED_COOKIE, samesite="Lax")
+        return response
     answered, total = course_services.course_progress(course=course)
     return render(
         request,

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from assessments import selectors as assessment_selectors
 from assessments import services
 from assessments.models import Assessment
-from certification.services.course import course_answer
 
 
 def _assessment(user, assessment_id: int) -> Assessment:
@@ -52,23 +51,19 @@ class AnswerApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: None})
     def post(self, request, assessment_id: int):
-        assessment = _assessment(request.user, assessment_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         value = data.validated_data["value"]
         if not isinstance(value, str | dict):
             value = str(value)
-        record = services.assessment_answer
-        if assessment.type == Assessment.Type.CERTIFICATION:
-            record = course_answer
-        answer = record(
+        answer = services.assessment_answer(
             assessment_id=assessment_id,
             user=request.user,
             challenge_id=data.validated_data["challenge_id"],
             value=value,
             time_spent=data.validated_data["time_spent"],
         )
-        if assessment.type == Assessment.Type.CERTIFICATION:  # a certification never tells the result
+        if answer.assessment.type == Assessment.Type.CERTIFICATION:  # a certification never tells the result
             return Response({"result": "recorded"}, status=status.HTTP_201_CREATED)
         result = {"ok": "ok", "ko": "ko", "aband": "skipped"}.get(answer.result, answer.result)
         return Response({"result": result}, status=status.HTTP_201_CREATED)

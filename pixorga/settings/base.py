@@ -76,6 +76,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config_from_url(embedded.settings_database_url())}
+# Keep each worker's connection open between requests (a new PostgreSQL connection costs more than the
+# whole answer of a learner); checked before reuse so a restarted server is not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = check_redis_url(embedded.settings_redis_url())

@@ -85,7 +85,21 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     course = CertificationCourse.objects.get(session=session)
     total = course.challenges.count()
     assert total >= 6  # at least one question in each of the six positioned competences
-    for _ in range(total):
+    for _ in range(3):
+        answer_current_question(learner_page, right=True)
+
+    # She closes the browser: to resume, she enters again and the invigilator authorises again.
+    learner_context.close()
+    learner_context = browser.new_context(**browser_context_args)
+    learner_page = learner_context.new_page()
+    log_in(learner_page, live_server.url, "lea.martin1403")
+    learner_page.goto(f"{live_server.url}/certification/test/{course.pk}/")
+    learner_page.get_by_label("Code d'accès à la session").fill(access_code)
+    learner_page.get_by_role("button", name="Commencer mon test").click()
+    expect(learner_page.get_by_test_id("waiting")).to_be_visible()
+    row.get_by_role("button", name="Autoriser à reprendre").click()
+    expect(learner_page.get_by_test_id("question-number")).to_contain_text("Question 4 sur", timeout=15_000)
+    for _ in range(total - 3):
         answer_current_question(learner_page, right=True)
     expect(learner_page.get_by_role("heading", name="Votre test de certification est terminé")).to_be_visible()
     expect(row.get_by_test_id("candidate-state")).to_contain_text("Test terminé", timeout=10_000)
