@@ -17,6 +17,14 @@ its true level is 1 or 2 below (drawn per competence, never under 0). The course
 `crcn.answers.check_answer`; no neutralisation, no abort. `score_certification` gives the result.
 A candidate is "caught" (inflated) or "penalised" (sincere) when rejected or when at least one competence
 is certified below its profile level (one level lower or not certified).
+
+Two response models are run, because the figures depend on them more than on anything else:
+- « indépendant »: every answer is a fresh draw of the curve above, so a skill the candidate validated at
+  its own level is answered right again only 79 % of the time;
+- « maîtrise »: the curve gives the prior that the candidate masters a skill; a master answers right
+  with probability 1 - SLIP (0.95), anyone else guesses (GUESS = 0.10). A sincere candidate answered the
+  skill right alone during positioning, so it masters it with the posterior probability (Bayes); an
+  inflated one was helped, so positioning says nothing and the prior holds.
 Goal (issue "certification"): ≥ 90 % of inflated candidates caught, ≤ 5 % of sincere ones penalised.
 """
 
@@ -61,6 +69,8 @@ SEED = 2026
 COMPETENCES_PER_CANDIDATE = (5, 10)
 PROFILE_LEVEL_WEIGHTS = {1: 30, 2: 30, 3: 22, 4: 12, 5: 6}
 INFLATION = (1, 2)
+SLIP, GUESS = 0.05, 0.10
+MODELS = ("indépendant", "maîtrise")
 GOAL_CAUGHT, GOAL_PENALISED = 0.90, 0.05
 
 
@@ -105,8 +115,18 @@ def probability_right(true_level: int, skill_level: int) -> float:
     return 0.05 + 0.9 / (1 + math.exp(-3 * (true_level - skill_level + 0.5)))
 
 
-def answer(rng: random.Random, true_level: int, skill_level: int, challenge: dict) -> str:
-    value = right_answer_of(challenge) if rng.random() < probability_right(true_level, skill_level) else None
+def probability_right_in_certification(
+    rng: random.Random, model: str, sincere: bool, true_level: int, skill_level: int
+) -> float:
+    prior = probability_right(true_level, skill_level)
+    if model == "indépendant":
+        return prior
+    mastered = prior * (1 - SLIP) / (prior * (1 - SLIP) + (1 - prior) * GUESS) if sincere else prior
+    return 1 - SLIP if rng.random() < mastered else GUESS
+
+
+def answer(rng: random.Random, p_right: float, challenge: dict) -> str:
+    value = right_answer_of(challenge) if rng.random() < p_right else None
     return check_answer(
         challenge_type=challenge["type"],
         solution=challenge["solution"],
@@ -132,7 +152,11 @@ def draw_candidates(rng: random.Random, codes: list[str], per_group: int) -> lis
 
 
 def certify(
-    index: int, candidate: Candidate, skills: dict[str, list[ContentSkill]], challenges: dict[str, dict]
+    index: int,
+    candidate: Candidate,
+    skills: dict[str, list[ContentSkill]],
+    challenges: dict[str, dict],
+    model: str,
 ) -> tuple[CertificationScore, list[CompetencePositioning], list[SelectedChallenge]]:
     rng = random.Random(f"{SEED}:{index}")
     positioning, validated, answered = [], [], set()
@@ -153,7 +177,17 @@ def certify(
     outcomes = [
         ChallengeOutcome(
             c.competence_code,
-            answer(rng, candidate.true_levels[c.competence_code], level_of[c.skill_name], challenges[c.challenge_id]),
+            answer(
+                rng,
+                probability_right_in_certification(
+                    rng,
+                    model,
+                    candidate.kind == "sincère",
+                    candidate.true_levels[c.competence_code],
+                    level_of[c.skill_name],
+                ),
+                challenges[c.challenge_id],
+            ),
         )
         for c in course
     ]
@@ -174,12 +208,39 @@ def main(per_group: int) -> None:
     skills, challenges = load_content()
     codes = sorted(skills)
     candidates = draw_candidates(random.Random(SEED), codes, per_group)
+    content_skills = sum(len(v) for v in skills.values())
+    print(f"Contenu : {len(codes)} compétences, {content_skills} acquis, {len(challenges)} épreuves (base de données)")
+    print(
+        f"{per_group} candidats sincères + {per_group} gonflés (graine {SEED}), niveau maximum "
+        f"{settings.MAX_REACHABLE_LEVEL}, {COMPETENCES_PER_CANDIDATE[0]} à {COMPETENCES_PER_CANDIDATE[1]} compétences"
+        f" positionnées, niveaux de profil 1–5 ({'/'.join(str(w) for w in PROFILE_LEVEL_WEIGHTS.values())} %)"
+    )
+    curve = ", ".join(
+        f"d = t{delta:+d} : {probability_right(0, delta):.0%}" if delta else f"d = t : {probability_right(0, 0):.0%}"
+        for delta in (-1, 0, 1, 2)
+    )
+    print(f"Courbe : p = 0.05 + 0.9 / (1 + e^(-3(t - d + 0.5))) — {curve}")
+    for model in MODELS:
+        print()
+        if model == "indépendant":
+            print("Modèle « indépendant » : chaque réponse est un nouveau tirage de la courbe")
+        else:
+            print(
+                f"Modèle « maîtrise » : courbe = probabilité de maîtriser l'acquis ; maître {1 - SLIP:.0%}, "
+                f"sinon {GUESS:.0%} ; le sincère l'a réussi seul (a posteriori), le gonflé non"
+            )
+        simulate(candidates, skills, challenges, model)
+    print(f"durée : {time.perf_counter() - started:.1f} s (migrations et chargement du contenu compris)")
 
+
+def simulate(
+    candidates: list[Candidate], skills: dict[str, list[ContentSkill]], challenges: dict[str, dict], model: str
+) -> None:
     stats: dict[str, Counter] = defaultdict(Counter)
     questions: dict[str, list[int]] = defaultdict(list)
     mismatched_levels = 0
     for index, candidate in enumerate(candidates):
-        result, positioning, course = certify(index, candidate, skills, challenges)
+        result, positioning, course = certify(index, candidate, skills, challenges, model)
         s = stats[candidate.kind]
         questions[candidate.kind].append(len(course))
         mismatched_levels += sum(1 for p in positioning if p.level != candidate.profile_levels[p.code])
@@ -198,20 +259,6 @@ def main(per_group: int) -> None:
         s["taux"] += result.reproducibility_rate
         per_competence = Counter(c.competence_code for c in course)
         s["compétences à moins de 3 questions"] += sum(1 for p in positioning if per_competence[p.code] < 3)
-    elapsed = time.perf_counter() - started
-
-    content_skills = sum(len(v) for v in skills.values())
-    print(f"Contenu : {len(codes)} compétences, {content_skills} acquis, {len(challenges)} épreuves (base de données)")
-    print(
-        f"{per_group} candidats sincères + {per_group} gonflés (graine {SEED}), niveau maximum "
-        f"{settings.MAX_REACHABLE_LEVEL}, {COMPETENCES_PER_CANDIDATE[0]} à {COMPETENCES_PER_CANDIDATE[1]} compétences"
-        f" positionnées, niveaux de profil 1–5 ({'/'.join(str(w) for w in PROFILE_LEVEL_WEIGHTS.values())} %)"
-    )
-    curve = ", ".join(
-        f"d = t{delta:+d} : {probability_right(0, delta):.0%}" if delta else f"d = t : {probability_right(0, 0):.0%}"
-        for delta in (-1, 0, 1, 2)
-    )
-    print(f"Modèle de réponse : p = 0.05 + 0.9 / (1 + e^(-3(t - d + 0.5))) — {curve}")
     if mismatched_levels:
         print(f"(attention : {mismatched_levels} niveaux de positionnement diffèrent du niveau tiré)")
     print(f"{'candidats':<10} {'questions':>10} {'taux moyen':>11} {'rejetés':>8} {'abaissés ou rejetés':>20}")
@@ -238,7 +285,6 @@ def main(per_group: int) -> None:
         f"sincères pénalisés : {penalised:.1%} (objectif ≤ {GOAL_PENALISED:.0%}) — "
         f"{verdict(penalised <= GOAL_PENALISED)}"
     )
-    print(f"durée : {elapsed:.1f} s (migrations et chargement du contenu compris)")
 
 
 if __name__ == "__main__":
