@@ -10,7 +10,6 @@ from django.utils import timezone
 from certification.documents import AttestationData, CandidateLine, CompetenceLevel, SessionSheetData
 from certification.models import CertificationCourse, CertificationSession
 from certification.selectors import competence_results
-from crcn.models import Competence
 from students.sheets import csv_safe
 
 COMPETENCE_CODES = (
@@ -99,10 +98,17 @@ def session_sheet_data(session: CertificationSession, candidates) -> SessionShee
                 division=c.organization_learner.division if c.organization_learner_id else "",
                 external_id=c.external_id,
                 extra_time_percentage=c.extra_time_percentage,
+                login=_login_of(c),
             )
             for c in candidates
         ),
     )
+
+
+def _login_of(candidate) -> str:
+    """The account the candidate will log in with: linked at entry, or the school record's account."""
+    user = candidate.user or (candidate.organization_learner.user if candidate.organization_learner_id else None)
+    return (user.username or user.email or "") if user else ""
 
 
 def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
@@ -151,7 +157,3 @@ def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
     stamp = timezone.localtime().strftime("%Y%m%d_%H%M")
     safe_division = "".join(ch if ch.isalnum() else "_" for ch in division) or "sans_classe"
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), f"{stamp}_resultats_{safe_division}.csv"
-
-
-def competence_names() -> dict[str, str]:
-    return dict(Competence.objects.values_list("code", "name"))

@@ -67,6 +67,7 @@ class CandidateLine:
     division: str = ""
     external_id: str = ""
     extra_time_percentage: int = 0
+    login: str = ""  # the candidate's Pix Orga login when known (SCO learners with an account)
 
 
 @dataclass(frozen=True)
@@ -283,10 +284,9 @@ def _draw_attestation(c: canvas.Canvas, a: AttestationData) -> None:
             f"Score maximal atteignable à cette date : {a.max_reachable_pix} pix (niveau {a.max_reachable_level} "
             "dans les 16 compétences). Lorsque les 8 niveaux seront ouverts, le maximum sera de 1024 pix."
         )
-        note_y = MARGIN + box_height + 12
-        for line in reversed(simpleSplit(note, FONT, 7.5, width)):
-            c.drawString(left, note_y, line)
-            note_y += 9.5
+        lines = simpleSplit(note, FONT, 7.5, width)
+        for index, line in enumerate(lines):
+            c.drawString(left, MARGIN + box_height + 12 + (len(lines) - 1 - index) * 9.5, line)
     _draw_verification(c, a, left, MARGIN, width, box_height)
 
 
@@ -590,8 +590,13 @@ def _convocation(data: SessionSheetData, candidate: CandidateLine, entry_url: st
         )
     )
     url = _markup(entry_url)
+    login = (
+        f"Connectez-vous avec votre identifiant : <b>{_markup(candidate.login)}</b>."
+        if candidate.login
+        else "Connectez-vous avec votre identifiant habituel."
+    )
     steps = [
-        f"Rendez-vous sur <b>{url}</b>. Connectez-vous avec votre identifiant habituel.",
+        f"Rendez-vous sur <b>{url}</b>. {login}",
         "Cliquez sur « Je passe ma certification ».",
         f"Saisissez le numéro de session (<b>{data.session_id}</b>), votre nom, votre prénom et votre date de "
         "naissance.",
@@ -635,7 +640,7 @@ def _convocation(data: SessionSheetData, candidate: CandidateLine, entry_url: st
         Spacer(1, 4 * mm),
         Paragraph(
             "Présentez-vous quelques minutes avant l'heure indiquée. Le test se passe sur ordinateur, "
-            "dans la salle, sous la surveillance du surveillant de session.",
+            "dans la salle, en présence du surveillant.",
             _SMALL,
         ),
     ]

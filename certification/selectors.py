@@ -114,7 +114,7 @@ def session_get_for_user(*, user: User, session_id: int) -> tuple[CertificationS
 
 
 def candidates_list_for_session(*, session: CertificationSession) -> QuerySet[Candidate]:
-    return session.candidates.select_related("organization_learner", "course__assessment", "user").annotate(
+    return session.candidates.select_related("organization_learner__user", "course__assessment", "user").annotate(
         answers_count=Count("course__assessment__answers", distinct=True),
         challenges_count=Count("course__challenges", distinct=True),
     )
