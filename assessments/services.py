@@ -213,6 +213,16 @@ def assessment_answer(*, assessment_id: int, user: User, challenge_id: str, valu
         )
     except IntegrityError as exc:
         raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409) from exc
+    except _CertificationAssessment:
+        from certification.services.course import course_answer  # its own transactions (time limit)
+
+        return course_answer(
+            assessment_id=assessment_id, user=user, challenge_id=challenge_id, value=value, time_spent=time_spent
+        )
+
+
+class _CertificationAssessment(Exception):
+    """Raised before any write: a certification's answers follow the certification's rules."""
 
 
 @transaction.atomic
@@ -222,11 +232,7 @@ def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: 
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise ApplicationError("Évaluation introuvable.", "NOT_FOUND", status_code=404) from None
     if assessment.type == Assessment.Type.CERTIFICATION:  # questions fixed at the start, never corrected
-        from certification.services.course import course_answer
-
-        return course_answer(
-            assessment_id=assessment_id, user=user, challenge_id=challenge_id, value=value, time_spent=time_spent
-        )
+        raise _CertificationAssessment
     if not assessment.is_started:
         raise ApplicationError(ASSESSMENT_NOT_STARTED, "ASSESSMENT_ENDED", status_code=409)
     state = _state(assessment)

@@ -52,7 +52,9 @@ class AnswerApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: None})
     def post(self, request, assessment_id: int):
         data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            _assessment(request.user, assessment_id)  # someone else's test is a 404 whatever the body
+            raise serializers.ValidationError(data.errors)
         value = data.validated_data["value"]
         if not isinstance(value, str | dict):
             value = str(value)

@@ -100,6 +100,9 @@ class SessionApi(_SessionMemberApi):
 
 class SessionEnrolmentsApi(_SessionMemberApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "EnrolmentsInput"
+
         learner_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=2000)
 
     @extend_schema(request=InputSerializer, responses={201: None})
@@ -121,6 +124,9 @@ class SessionEnrolmentsApi(_SessionMemberApi):
 
 class SessionCandidatesApi(_SessionMemberApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CandidateInput"
+
         first_name = serializers.CharField(max_length=255)
         last_name = serializers.CharField(max_length=255)
         birthdate = serializers.DateField()
@@ -151,6 +157,9 @@ class SessionFinalizationApi(_SessionMemberApi):
         description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FinalizationInput"
+
         examiner_global_comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
         has_incident = serializers.BooleanField(required=False, default=False)
         has_joining_issue = serializers.BooleanField(required=False, default=False)
@@ -198,6 +207,9 @@ class SessionPublicationApi(_SessionMemberApi):
 
 class CertificationEntryApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CertificationEntryInput"
+
         session_id = serializers.IntegerField(min_value=1)
         first_name = serializers.CharField(max_length=255)
         last_name = serializers.CharField(max_length=255)
@@ -213,6 +225,9 @@ class CertificationEntryApi(APIView):
 
 class CertificationStartApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CertificationStartInput"
+
         session_id = serializers.IntegerField(min_value=1)
         access_code = serializers.CharField(max_length=12)
 
@@ -237,6 +252,9 @@ class InvigilationLoginApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InvigilationLoginInput"
+
         password = serializers.CharField(max_length=12)
 
     @extend_schema(request=InputSerializer, responses={200: None})
@@ -286,11 +304,18 @@ class InvigilationCandidatesApi(_InvigilatorApi):
 
 
 class InvigilationAuthorizeApi(_InvigilatorApi):
-    @extend_schema(request=None, responses={200: None})
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InvigilationAuthorizeInput"
+
+        authorized = serializers.BooleanField(required=False, default=True)
+
+    @extend_schema(request=InputSerializer, responses={200: None})
     def post(self, request, session_id: int, candidate_id: int):
-        authorized = request.data.get("authorized", True) if hasattr(request.data, "get") else True
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         candidate = entry.candidate_authorize(
-            session=self.session, candidate_id=candidate_id, authorized=bool(authorized)
+            session=self.session, candidate_id=candidate_id, authorized=data.validated_data["authorized"]
         )
         return Response({"id": candidate.pk, "authorized_to_start": candidate.authorized_to_start})
 
@@ -326,6 +351,9 @@ class LivretTokenApi(APIView):
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LivretTokenInput"
+
         grant_type = serializers.CharField(max_length=40)
         client_id = serializers.CharField(max_length=64)
         client_secret = serializers.CharField(max_length=256)

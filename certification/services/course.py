@@ -84,8 +84,31 @@ def course_for_assessment(assessment: Assessment) -> CertificationCourse:
 
 
 @transaction.atomic
+def _close_if_time_is_up(*, assessment_id: int, user: User) -> None:
+    """Committed on its own: the refusal of a late answer must not roll back the time-up it reveals."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment_id, user=user, type=Assessment.Type.CERTIFICATION)
+        .first()
+    )
+    if assessment is None or not assessment.is_started:
+        return
+    course = CertificationCourse.objects.select_related("candidate").get(assessment=assessment)
+    course.assessment = assessment
+    if timezone.now() >= course.deadline:
+        _time_is_up(course)
+
+
 def course_answer(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int = 0) -> Answer:
     """Record the answer to the current question; the result is kept, never shown."""
+    _close_if_time_is_up(assessment_id=assessment_id, user=user)
+    return _course_answer(
+        assessment_id=assessment_id, user=user, challenge_id=challenge_id, value=value, time_spent=time_spent
+    )
+
+
+@transaction.atomic
+def _course_answer(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int) -> Answer:
     try:
         assessment = Assessment.objects.select_for_update().get(
             pk=assessment_id, user=user, type=Assessment.Type.CERTIFICATION

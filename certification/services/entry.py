@@ -220,7 +220,7 @@ def course_start(*, session_id, user: User, access_code: str) -> CertificationCo
         raise
     if (access_code or "").strip().upper() != session.access_code:
         _failed(key)
-        raise ApplicationError(SESSION_NOT_FOUND, "SESSION_NOT_FOUND", status_code=404)
+        raise ApplicationError(WRONG_ACCESS_CODE, "SESSION_NOT_FOUND", status_code=404)
     candidate = session.candidates.select_for_update().filter(user=user).first()
     if candidate is None:
         raise ApplicationError(NOT_IDENTIFIED, "CANDIDATE_NOT_IDENTIFIED", status_code=404)

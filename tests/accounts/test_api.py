@@ -28,6 +28,7 @@ def test_a_token_authenticates_api_calls(api, admin_a, school_a, password):
         "email": "anne.directrice@ac-lyon.fr",
         "username": None,
         "memberships": [{"organization_id": school_a.pk, "organization_name": "Lycée Victor Hugo", "role": "ADMIN"}],
+        "certification_centers": [],
     }
 
 

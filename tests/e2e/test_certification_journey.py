@@ -22,7 +22,11 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
 ):
     content_load()
     learner = OrganizationLearnerFactory(
-        organization=school_a, first_name="Léa", last_name="Martin", division="Tle 2", birthdate=datetime.date(2008, 3, 14)
+        organization=school_a,
+        first_name="Léa",
+        last_name="Martin",
+        division="Tle 2",
+        birthdate=datetime.date(2008, 3, 14),
     )
     learner.user = student
     learner.save()
@@ -140,7 +144,7 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter les résultats de la classe (CSV)").click()
     assert download.value.suggested_filename.endswith("_resultats_Tle_2.csv")
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read()), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:8] == [
         "Numéro de certification",
         "Prénom",
