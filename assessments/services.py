@@ -44,6 +44,27 @@ def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -
 
 
 @dataclass(frozen=True, slots=True)
+class KnownSkill:
+    """What the engine needs of the latest knowledge element of a skill (hot path: no model instance)."""
+
+    status: str
+    source: str
+
+
+def _known_skills(*, user_id: int, skill_ids: list[str]) -> dict[str, KnownSkill]:
+    """``current_knowledge`` reduced to status and source, read as plain columns."""
+    latest = (
+        KnowledgeElement.objects.filter(user_id=user_id, skill_id__in=skill_ids)
+        .order_by("skill_id", "-created_at", "-id")
+        .distinct("skill_id")
+        .values_list("skill_id", "status", "source")
+    )
+    return {
+        skill: KnownSkill(status, source) for skill, status, source in latest if status != KnowledgeElement.Status.RESET
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class TargetSkill:
     """What the engine needs of a skill: a few columns, not a model instance (hot path)."""
 
@@ -129,7 +150,7 @@ def _algo_skill(skill: TargetSkill) -> AlgoSkill:
 @dataclass
 class TestState:
     skills: list[TargetSkill]
-    knowledge: dict[str, KnowledgeElement]
+    knowledge: dict[str, KnownSkill]
     answers: list[tuple[str, str]]
     next_id: str | None
 
@@ -139,7 +160,7 @@ def _state(assessment: Assessment) -> TestState:
     skill_ids = [s.name for s in skills]
     answers = list(assessment.answers.order_by("created_at", "id").values_list("challenge_id", "result"))
     answered = {challenge_id for challenge_id, _ in answers}
-    knowledge = current_knowledge(user=assessment.user_id, skill_ids=skill_ids)
+    knowledge = _known_skills(user_id=assessment.user_id, skill_ids=skill_ids)
     candidates = [
         Candidate(
             skill=_algo_skill(skill),
@@ -150,8 +171,8 @@ def _state(assessment: Assessment) -> TestState:
     ]
     levels = {s.name: s.level for s in skills}
     direct = [
-        (levels[ke.skill_id], ke.status == KnowledgeElement.Status.VALIDATED)
-        for ke in knowledge.values()
+        (levels[skill], ke.status == KnowledgeElement.Status.VALIDATED)
+        for skill, ke in knowledge.items()
         if ke.source == KnowledgeElement.Source.DIRECT
     ]
     choice = next_challenge(
