@@ -34,27 +34,26 @@ def resolve_membership(request: HttpRequest, organization_id: int, required_role
     return membership
 
 
-def organization_view(required_role: str | None = None) -> Callable:
-    """Decorate an HTML view taking ``org_id``: login, membership (404), role (403)."""
+def _tenant_view(resolve: Callable, url_kwarg: str) -> Callable:
+    """A decorator factory for HTML views whose URL names the tenant in ``url_kwarg``."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, org_id: int, *args, **kwargs) -> HttpResponse:
-            resolve_membership(request, org_id, required_role)
-            return view(request, *args, **kwargs)
+    def view_decorator(required_role: str | None = None) -> Callable:
+        def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            @login_required
+            @wraps(view)
+            def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+                resolve(request, kwargs.pop(url_kwarg), required_role)
+                return view(request, *args, **kwargs)
 
-        return wrapper
+            return wrapper
 
-    return decorator
+        return decorator
+
+    return view_decorator
 
 
-class OrganizationApi(APIView):
-    """Base class of every API view under ``/api/organizations/{org_id}/…``.
-
-    Subclasses set ``required_role`` (None = any member) and read ``self.organization``. Overriding
-    ``get_queryset``/``get_object`` is refused: scoping is this class's job, not each view's.
-    """
+class _TenantApi(APIView):
+    """Scoping is the base class's job: subclasses may not redefine ``get_queryset``/``get_object``."""
 
     permission_classes = [IsAuthenticated]
     required_role: str | None = None
@@ -64,6 +63,17 @@ class OrganizationApi(APIView):
         for forbidden in ("get_queryset", "get_object"):
             if forbidden in cls.__dict__:
                 raise TypeError(f"{cls.__name__} ne doit pas redéfinir {forbidden} : utilisez les sélecteurs scopés.")
+
+
+organization_view = _tenant_view(resolve_membership, "org_id")
+organization_view.__doc__ = "Decorate an HTML view taking ``org_id``: login, membership (404), role (403)."
+
+
+class OrganizationApi(_TenantApi):
+    """Base class of every API view under ``/api/organizations/{org_id}/…``.
+
+    Subclasses set ``required_role`` (None = any member) and read ``self.organization``.
+    """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -87,32 +97,12 @@ def resolve_center_access(request: HttpRequest, center_id: int, required_role: s
     return access
 
 
-def center_view(required_role: str | None = None) -> Callable:
-    """Decorate an HTML view taking ``center_id``: login, centre access (404), role (403)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, center_id: int, *args, **kwargs) -> HttpResponse:
-            resolve_center_access(request, center_id, required_role)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+center_view = _tenant_view(resolve_center_access, "center_id")
+center_view.__doc__ = "Decorate an HTML view taking ``center_id``: login, centre access (404), role (403)."
 
 
-class CertificationCenterApi(APIView):
+class CertificationCenterApi(_TenantApi):
     """Base class of API views under ``/api/certification-centers/{center_id}/…``."""
-
-    permission_classes = [IsAuthenticated]
-    required_role: str | None = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        for forbidden in ("get_queryset", "get_object"):
-            if forbidden in cls.__dict__:
-                raise TypeError(f"{cls.__name__} ne doit pas redéfinir {forbidden} : utilisez les sélecteurs scopés.")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

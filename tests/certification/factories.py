@@ -33,6 +33,7 @@ from tests.students.factories import OrganizationLearnerFactory
 
 # Six competences: one more than the five a profile needs to be certifiable.
 COMPETENCES = ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3")
+BIRTHDATE = datetime.date(2008, 3, 14)  # Léa Martin, the `student` persona
 
 
 def load_content(tmp_path, competences: Iterable[str] = COMPETENCES) -> None:

@@ -14,13 +14,12 @@ from certification.services import enrolment, entry, livret, results
 from certification.services.sessions import center_create_for_organization
 from tests.accounts.factories import StudentUserFactory
 from tests.certification.factories import (
+    BIRTHDATE,
     COMPETENCES,
     enter_the_test,
     give_certifiable_profile,
     learner_of,
-    load_content,
     right_answer,
-    sco_center_for,
     session_for,
     sup_center_with_member,
     take_the_test,
@@ -29,7 +28,7 @@ from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
 
-BIRTHDATE = datetime.date(2008, 3, 14)
+
 VERIFICATION_FIELDS = {
     "first_name",
     "last_name",
@@ -46,46 +45,6 @@ VERIFICATION_FIELDS = {
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def content(tmp_path):
-    load_content(tmp_path)
-
-
-@pytest.fixture
-def center(school_a):
-    return sco_center_for(school_a)
-
-
-@pytest.fixture
-def session(center, admin_a):
-    return session_for(center, created_by=admin_a)
-
-
-@pytest.fixture
-def learner(school_a, student):
-    return learner_of(school_a, student, birthdate=BIRTHDATE)
-
-
-@pytest.fixture
-def candidate(session, learner):
-    [candidate] = enrolment.candidates_enrol_learners(session=session, learner_ids=[learner.pk])
-    return candidate
-
-
-@pytest.fixture
-def certifiable(content, student):
-    give_certifiable_profile(student, COMPETENCES, up_to_level=3)
-    return student
-
-
-@pytest.fixture
-def published(session, candidate, certifiable) -> CertificationCourse:
-    course = take_the_test(enter_the_test(session, candidate, certifiable))
-    results.session_finalize(session=session)
-    results.session_publish(session=session)
-    return CertificationCourse.objects.get(pk=course.pk)
 
 
 def invigilator(session: CertificationSession) -> APIClient:

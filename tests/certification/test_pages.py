@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,67 +9,21 @@ from django.utils.html import escape
 
 from certification.learner_views import VERIFICATIONS_PER_WINDOW
 from certification.models import CenterMembership, CertificationCourse
-from certification.services import enrolment, entry, results
+from certification.services import entry
 from certification.services.sessions import center_create_for_organization
 from crcn.models import Challenge
 from pixorga.errors import THROTTLED
 from tests.accounts.factories import StudentUserFactory
 from tests.certification.factories import (
-    COMPETENCES,
+    BIRTHDATE,
     enter_the_test,
-    give_certifiable_profile,
-    learner_of,
-    load_content,
     right_answer,
-    sco_center_for,
     session_for,
     take_the_test,
 )
 from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
-
-BIRTHDATE = datetime.date(2008, 3, 14)
-
-
-@pytest.fixture
-def content(tmp_path):
-    load_content(tmp_path)
-
-
-@pytest.fixture
-def center(school_a):
-    return sco_center_for(school_a)
-
-
-@pytest.fixture
-def session(center, admin_a):
-    return session_for(center, created_by=admin_a)
-
-
-@pytest.fixture
-def learner(school_a, student):
-    return learner_of(school_a, student, birthdate=BIRTHDATE)
-
-
-@pytest.fixture
-def candidate(session, learner):
-    [candidate] = enrolment.candidates_enrol_learners(session=session, learner_ids=[learner.pk])
-    return candidate
-
-
-@pytest.fixture
-def certifiable(content, student):
-    give_certifiable_profile(student, COMPETENCES, up_to_level=3)
-    return student
-
-
-@pytest.fixture
-def published(session, candidate, certifiable) -> CertificationCourse:
-    course = take_the_test(enter_the_test(session, candidate, certifiable))
-    results.session_finalize(session=session)
-    results.session_publish(session=session)
-    return CertificationCourse.objects.get(pk=course.pk)
 
 
 def url(name: str, session=None, **kwargs) -> str:

@@ -35,13 +35,12 @@ from crcn.models import Challenge
 from pixorga.errors import ApplicationError
 from tests.accounts.factories import OrganizationFactory, StudentUserFactory
 from tests.certification.factories import (
+    BIRTHDATE,
     COMPETENCES,
     enter_the_test,
     give_certifiable_profile,
     learner_of,
-    load_content,
     right_answer,
-    sco_center_for,
     session_for,
     sup_center_with_member,
     take_the_test,
@@ -49,40 +48,6 @@ from tests.certification.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-BIRTHDATE = datetime.date(2008, 3, 14)
-
-
-@pytest.fixture
-def content(tmp_path):
-    load_content(tmp_path)
-
-
-@pytest.fixture
-def center(school_a):
-    return sco_center_for(school_a)
-
-
-@pytest.fixture
-def session(center, admin_a):
-    return session_for(center, created_by=admin_a)
-
-
-@pytest.fixture
-def learner(school_a, student):
-    return learner_of(school_a, student, birthdate=BIRTHDATE, birth_city_code="69123", birth_city="Lyon")
-
-
-@pytest.fixture
-def candidate(session, learner):
-    [candidate] = enrolment.candidates_enrol_learners(session=session, learner_ids=[learner.pk])
-    return candidate
-
-
-@pytest.fixture
-def certifiable(content, student):
-    give_certifiable_profile(student, COMPETENCES, up_to_level=3)
-    return student
 
 
 def identify(session, user, *, first_name="Léa", last_name="Martin", birthdate=BIRTHDATE, session_id=None):
