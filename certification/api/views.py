@@ -245,12 +245,24 @@ class CertificationStartApi(APIView):
 # --- the invigilator ---------------------------------------------------------------------------------
 
 
-class InvigilationLoginApi(APIView):
+class _WithoutAccountApi(APIView):
+    """No Django user: the invigilator, the public and the livret scolaire prove who they are otherwise."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
+
+
+class _ThrottledWithoutAccountApi(_WithoutAccountApi):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
+
+def _bearer(request) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    return header[7:] if header.startswith("Bearer ") else ""
+
+
+class InvigilationLoginApi(_ThrottledWithoutAccountApi):
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "InvigilationLoginInput"
@@ -269,15 +281,10 @@ class InvigilationLoginApi(APIView):
         return Response({"token": entry.invigilator_token_for(session)})
 
 
-class _InvigilatorApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
+class _InvigilatorApi(_WithoutAccountApi):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        token = header[7:] if header.startswith("Bearer ") else ""
-        self.session = entry.invigilator_session_from_token(session_id=kwargs["session_id"], token=token)
+        self.session = entry.invigilator_session_from_token(session_id=kwargs["session_id"], token=_bearer(request))
         if self.session is None:
             raise ApplicationError(INVIGILATOR_ACCESS_REQUIRED, "INVIGILATOR_ACCESS_REQUIRED", status_code=401)
 
@@ -330,10 +337,7 @@ class InvigilationEndApi(_InvigilatorApi):
 # --- public and livret scolaire ----------------------------------------------------------------------
 
 
-class CertificateVerifyApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+class CertificateVerifyApi(_ThrottledWithoutAccountApi):
     throttle_scope = "verification"
 
     @extend_schema(responses={200: None, 404: None})
@@ -344,12 +348,7 @@ class CertificateVerifyApi(APIView):
         return Response(verification_payload(course))
 
 
-class LivretTokenApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
+class LivretTokenApi(_ThrottledWithoutAccountApi):
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "LivretTokenInput"
@@ -396,14 +395,10 @@ def _livret_entry(course: CertificationCourse) -> dict:
     }
 
 
-class LivretCertificationsApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
+class LivretCertificationsApi(_WithoutAccountApi):
     @extend_schema(responses={200: None})
     def get(self, request, uai: str):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if livret.livret_token_client(header[7:] if header.startswith("Bearer ") else "") is None:
+        if livret.livret_token_client(_bearer(request)) is None:
             raise ApplicationError("Jeton d'accès manquant, invalide ou expiré.", "INVALID_TOKEN", status_code=401)
         courses = selectors.livret_certifications_for_uai(uai=uai)
         if courses is None:
