@@ -74,35 +74,55 @@ def analyse(
     ``skills``: (skill name, tube id, level, competence code) of the campaign; one entry of
     ``validated_by_participant`` per participant who shared.
     """
+    names: dict[str, set[str]] = defaultdict(set)
+    for name, tube, _, _ in skills:
+        names[tube].add(name)
+    situations = {
+        tube: Counter(frozenset(validated & tube_names) for validated in validated_by_participant.values())
+        for tube, tube_names in names.items()
+    }
+    return analyse_situations(skills=skills, situations=situations, participants=len(validated_by_participant))
+
+
+def analyse_situations(
+    *,
+    skills: list[tuple[str, str, int, str]],
+    situations: Mapping[str, Mapping[frozenset[str], int]],
+    participants: int,
+) -> tuple[dict[str, float | None], dict[str, float]]:
+    """``analyse`` from the situations only: per tube, how many sharers validated exactly each set of its skills.
+
+    Participants share few distinct situations on a tube, so each is scored once; sharers not counted in a
+    tube's situations validated none of its skills.
+    """
     tubes: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    competence_skills: dict[str, set[str]] = defaultdict(set)
+    competence_of: dict[str, str] = {}
     for name, tube, level, competence in skills:
         tubes[tube].append((name, level))
-        competence_skills[competence].add(name)
+        competence_of[name] = competence
     profile_max = max((level for _, _, level, _ in skills), default=1)
-    participants = list(validated_by_participant.values())
+    validated_total: Counter[str] = Counter()
     tube_scores: dict[str, float | None] = {}
     for tube, items in tubes.items():
-        levels = [level for _, level in items]
         if not participants:
             tube_scores[tube] = None
             continue
-        # Participants share few distinct situations on a tube: score each situation once.
-        names = {name for name, _ in items}
-        situations = Counter(frozenset(validated & names) for validated in participants)
+        levels = [level for _, level in items]
         level_of = dict(items)
-        total = sum(
-            count
-            * tube_recommendation_score(
+        counted = dict(situations.get(tube, {}))
+        counted[frozenset()] = counted.get(frozenset(), 0) + participants - sum(counted.values())
+        total = 0.0
+        for situation, count in counted.items():
+            total += count * tube_recommendation_score(
                 tube_levels=levels,
                 validated_levels=[level_of[name] for name in situation],
                 profile_max_level=profile_max,
             )
-            for situation, count in situations.items()
-        )
-        tube_scores[tube] = total / len(participants)
+            for name in situation:
+                validated_total[competence_of[name]] += count
+        tube_scores[tube] = total / participants
     averages = {
-        code: (sum(len(names & v) for v in participants) / len(participants) if participants else 0.0)
-        for code, names in competence_skills.items()
+        code: validated_total[code] / participants if participants else 0.0
+        for code in dict.fromkeys(competence_of.values())
     }
     return tube_scores, averages

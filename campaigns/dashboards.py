@@ -1,9 +1,9 @@
 """What teachers read on a campaign: activity, results per participant, collective analysis.
 
 Reads only (selectors), starting from a campaign already fetched through the teacher's organisation.
-Shared results are read as they were when shared: the analysis asks PostgreSQL for the validated skills
-of every sharer in one query; a participant's page reuses ``exports._knowledge_at_share``. The number of
-queries never grows with the number of participants.
+Shared results are read as they were when shared (``campaigns.knowledge``): the analysis lets PostgreSQL
+group the sharers by what they had validated in each tube; a participant's page reads its own knowledge in
+Python. The number of queries never grows with the number of participants.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assessments.models import KnowledgeElement
-from campaigns.analysis import CompetenceCollectiveResult, TubeRecommendation, analyse, bubbles
-from campaigns.exports import _knowledge_at_share
+from campaigns.analysis import CompetenceCollectiveResult, TubeRecommendation, analyse_situations, bubbles
+from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, knowledge_at_share, latest_at_share_sql
 from campaigns.models import Campaign, CampaignParticipation
 from crcn.models import Competence, Skill, Tube, Tutorial
-from students.models import fold_for_search
+from students.models import OrganizationLearner, fold_for_search
 
+PARTICIPATIONS = CampaignParticipation._meta.db_table
+LEARNERS = OrganizationLearner._meta.db_table
 STATUS_LABELS = {"STARTED": "En cours de test", "TO_SHARE": "En attente d'envoi", "SHARED": "Résultats envoyés"}
 
 
@@ -145,40 +147,49 @@ def campaign_results(campaign: Campaign, participations: list[CampaignParticipat
     return rows
 
 
-def _validated_at_share(campaign: Campaign, *, divisions: list[str] | None) -> dict[int, set[str]]:
-    """Per shared participation, the targeted skills validated when it was shared — one SQL query.
+def _situations_at_share(
+    campaign: Campaign, *, skills: list[tuple[str, str, int, str]], divisions: list[str] | None
+) -> tuple[int, dict[str, Counter[frozenset[str]]]]:
+    """How many shared, and per tube how many sharers had validated each set of its skills — two SQL queries.
 
-    The latest knowledge element of each skill created before the sharing date (DISTINCT ON), resets
-    excluded; PostgreSQL does the work so the page stays fast with thousands of participants.
+    PostgreSQL reads each sharer's knowledge at share time (``knowledge.latest_at_share_sql``) and groups
+    the sharers by situation: Python receives a few rows per tube whatever the number of participants.
     """
-    division_filter = "AND l.division = ANY(%(divisions)s)" if divisions else ""
-    sql = f"""
-        WITH shared AS (
-            SELECT p.id AS pid, p.user_id, p.shared_at
-            FROM campaigns_campaignparticipation p
-            JOIN students_organizationlearner l ON l.id = p.organization_learner_id
-            WHERE p.campaign_id = %(campaign)s AND p.status = 'SHARED' AND NOT p.is_improved
-              AND p.deleted_at IS NULL AND p.user_id IS NOT NULL {division_filter}
-        ), targets AS (
-            SELECT skill_id FROM campaigns_campaignskill WHERE campaign_id = %(campaign)s
-        ), latest AS (
-            SELECT DISTINCT ON (sh.pid, ke.skill_id) sh.pid, ke.skill_id, ke.status
-            FROM shared sh
-            JOIN assessments_knowledgeelement ke ON ke.user_id = sh.user_id AND ke.created_at <= sh.shared_at
-            JOIN targets t ON t.skill_id = ke.skill_id
-            ORDER BY sh.pid, ke.skill_id, ke.created_at DESC, ke.id DESC
+    sharers = f"FROM {PARTICIPATIONS} p JOIN {LEARNERS} l ON l.id = p.organization_learner_id"
+    current = """
+        WHERE p.campaign_id = %(campaign)s AND p.status = %(shared)s AND NOT p.is_improved
+          AND p.deleted_at IS NULL AND p.user_id IS NOT NULL
+    """
+    if divisions:
+        current += " AND l.division = ANY(%(divisions)s)"
+    situations_sql = f"""
+        WITH validated AS (
+            SELECT p.id AS participation, t.tube_id, t.skill_id
+            {sharers}
+            CROSS JOIN LATERAL ({latest_at_share_sql(targeted_only=True)}) latest
+            JOIN unnest(%(skills)s::text[], %(tubes)s::text[]) AS t(skill_id, tube_id) USING (skill_id)
+            {current} AND latest.status = %(validated)s
+        ), situations AS (
+            SELECT tube_id, array_agg(skill_id ORDER BY skill_id) AS skills
+            FROM validated GROUP BY participation, tube_id
         )
-        SELECT sh.pid, latest.skill_id
-        FROM shared sh LEFT JOIN latest ON latest.pid = sh.pid AND latest.status = 'validated'
-    """  # noqa: S608 - no value is formatted in, only a fixed clause
-    result: dict[int, set[str]] = {}
+        SELECT tube_id, skills, count(*) FROM situations GROUP BY tube_id, skills
+    """
+    params = {
+        **LATEST_AT_SHARE_PARAMS,
+        "campaign": campaign.pk,
+        "divisions": divisions or [],
+        "skills": [name for name, _, _, _ in skills],
+        "tubes": [tube for _, tube, _, _ in skills],
+    }
+    situations: dict[str, Counter[frozenset[str]]] = defaultdict(Counter)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"campaign": campaign.pk, "divisions": divisions or []})
-        for pid, skill_id in cursor.fetchall():
-            skills = result.setdefault(pid, set())
-            if skill_id:
-                skills.add(skill_id)
-    return result
+        cursor.execute(f"SELECT count(*) {sharers} {current}", params)
+        (participants,) = cursor.fetchone()
+        cursor.execute(situations_sql, params)
+        for tube, validated, count in cursor.fetchall():
+            situations[tube][frozenset(validated)] = count
+    return participants, situations
 
 
 @dataclass
@@ -194,8 +205,8 @@ def campaign_analysis(campaign: Campaign, *, divisions: list[str] | None = None)
             "name", "tube_id", "level", "tube__competence_id"
         )
     )
-    validated_by_participant = _validated_at_share(campaign, divisions=divisions)
-    tube_scores, averages = analyse(skills=skills, validated_by_participant=validated_by_participant)
+    participants, situations = _situations_at_share(campaign, skills=skills, divisions=divisions)
+    tube_scores, averages = analyse_situations(skills=skills, situations=situations, participants=participants)
     competences = {c.code: c for c in Competence.objects.filter(code__in=averages)}
     totals = Counter(s[3] for s in skills)
     competence_rows = [
@@ -226,7 +237,7 @@ def campaign_analysis(campaign: Campaign, *, divisions: list[str] | None = None)
             )
         )
     tubes.sort(key=lambda t: (t.average_score is None, t.average_score or 0, t.title))
-    return Analysis(len(validated_by_participant), competence_rows, tubes)
+    return Analysis(participants, competence_rows, tubes)
 
 
 @dataclass
@@ -253,7 +264,7 @@ def participant_detail(campaign: Campaign, participation: CampaignParticipation)
     skills = list(Skill.objects.filter(campaign_links__campaign=campaign).select_related("tube__competence"))
     state = {}
     if participation.status == "SHARED":
-        state = _knowledge_at_share([participation], [s.name for s in skills] if skills else None).get(
+        state = knowledge_at_share([participation], [s.name for s in skills] if skills else None).get(
             participation.pk, {}
         )
     validated = {k for k, (status, _) in state.items() if status == KnowledgeElement.Status.VALIDATED}

@@ -1,11 +1,15 @@
 """Results CSV exports (reference pix-domain §5.5), built by a Celery task in constant memory.
 
 Format: UTF-8 with BOM (spreadsheets open it right), ``;`` separator, text quoted, a leading apostrophe
-before = + - @ (no formula injection), comma decimals, ``NA`` where a result is not shared, ``Oui``/``Non``.
-Results of a shared participation are read as they were when it was shared: the latest knowledge of
-each skill created before the sharing date.
-Participations are read by chunks through a server-side cursor; knowledge elements are fetched once per
-chunk, so memory and queries do not grow with the number of participants.
+before = + - @ (no formula injection), comma decimals, ``NA`` where a result is not shared, ``Oui``/``Non``,
+dates in Europe/Paris. Results of a shared participation are read as they were when it was shared
+(``campaigns.knowledge``).
+
+PostgreSQL writes the lines: per chunk of participations (in the order of the file), one query counts each
+participant's validated skills per competence and returns the chunk's lines already formatted, which go
+straight to the file. Python writes the header and the cells that are the same on every line, with
+``cell()``; the SQL twins of ``cell()`` below format the rest. Memory and the work per query do not grow with
+the number of participants.
 """
 
 from __future__ import annotations
@@ -13,27 +17,31 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from decimal import Decimal
+from itertools import islice
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
-from assessments.algorithm.scoring import competence_score
-from assessments.models import KnowledgeElement
+from assessments.algorithm.scoring import MIN_CERTIFIABLE_COMPETENCES, MIN_CERTIFIABLE_LEVEL, PIX_PER_LEVEL
+from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, latest_at_share_sql
 from campaigns.models import Campaign, CampaignExport, CampaignParticipation
 from crcn.models import Area, Competence, Skill
+from students.models import OrganizationLearner
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
 KEEP_FOR = timedelta(days=7)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PARTICIPATIONS = CampaignParticipation._meta.db_table
+LEARNERS = OrganizationLearner._meta.db_table
 
 
 def cell(value) -> str:
@@ -48,7 +56,7 @@ def cell(value) -> str:
         number = f"{float(value):.2f}".rstrip("0").rstrip(".")
         return number.replace(".", ",")
     text = str(value)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return text
     if text.startswith(FORMULA_PREFIXES):
         text = "'" + text
@@ -59,85 +67,108 @@ def csv_line(values: Iterable) -> str:
     return ";".join(cell(v) for v in values) + "\r\n"
 
 
-def _paris(moment) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "NA"
+# --- cell() in SQL, for the columns that change on every line -------------------------------------------
 
 
-def export_filename(campaign: Campaign) -> str:
-    safe = re.sub(r"[^\w\- ]", "", campaign.name).strip().replace(" ", "_")[:80] or "campagne"
-    return f"Resultats-{safe}-{campaign.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-
-
-def _participations(campaign: Campaign) -> Iterator[list[CampaignParticipation]]:
-    rows = (
-        campaign.participations.filter(is_improved=False, deleted_at__isnull=True)
-        .select_related("organization_learner")
-        .order_by("organization_learner__last_name", "organization_learner__first_name", "id")
-        .iterator(chunk_size=CHUNK)
+def _text_sql(value: str) -> str:
+    """A text column: digits as they are, anything else guarded against formulas, quotes doubled, quoted."""
+    return (
+        f"CASE WHEN {value} ~ '^[0-9]+$' THEN {value} ELSE '\"' || replace("
+        f"CASE WHEN left({value}, 1) = ANY(%(formula_prefixes)s) THEN '''' ELSE '' END || {value}, "
+        "'\"', '\"\"') || '\"' END"
     )
-    chunk: list[CampaignParticipation] = []
-    for participation in rows:
-        chunk.append(participation)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
-def _knowledge_at_share(chunk: list[CampaignParticipation], skill_ids: list[str] | None) -> dict[int, dict[str, str]]:
-    """participation id → skill → status, as it stood when the participation was shared."""
-    shared = {p.pk: p for p in chunk if p.status == CampaignParticipation.Status.SHARED and p.user_id}
-    elements = KnowledgeElement.objects.filter(user_id__in={p.user_id for p in shared.values()})
-    if skill_ids is not None:
-        elements = elements.filter(skill_id__in=skill_ids)
-    by_user: dict[int, list[tuple]] = defaultdict(list)
-    for user_id, skill_id, status, earned, created in elements.order_by("created_at", "id").values_list(
-        "user_id", "skill_id", "status", "earned_pix", "created_at"
-    ):
-        by_user[user_id].append((skill_id, status, earned, created))
-    result: dict[int, dict[str, tuple]] = {}
-    for pk, participation in shared.items():
-        state: dict[str, tuple] = {}
-        for skill_id, status, earned, created in by_user.get(participation.user_id, []):
-            if created <= participation.shared_at:
-                state[skill_id] = (status, earned)
-        result[pk] = {k: v for k, v in state.items() if v[0] != KnowledgeElement.Status.RESET}
-    return result
+def _date_sql(value: str, pattern: str) -> str:
+    """A moment as Paris reads it (quoted text), NA when there is none."""
+    return f"""coalesce('"' || to_char({value} AT TIME ZONE %(time_zone)s, '{pattern}') || '"', %(na)s)"""
 
 
-def _identity_headers(campaign: Campaign) -> list[str]:
-    headers = []
-    if campaign.organization.is_sco_managing_students:
-        headers.append("Classe")
-    if campaign.organization.type == Organization.Type.SUP and campaign.organization.is_managing_students:
-        headers += ["Groupe", "Numéro Étudiant"]
+def _decimal_sql(value: str) -> str:
+    """A two-decimal rate the way ``cell`` writes a float: no trailing zero, a comma, NA when unknown."""
+    return f"coalesce(replace(rtrim(rtrim({value}::text, '0'), '.'), '.', ','), %(na)s)"
+
+
+def _common_params() -> dict:
+    return {
+        **LATEST_AT_SHARE_PARAMS,
+        "formula_prefixes": list(FORMULA_PREFIXES),
+        "time_zone": settings.TIME_ZONE,
+        "na": cell(None),
+        "yes": cell(True),
+        "no": cell(False),
+        "started": CampaignParticipation.Status.STARTED,
+    }
+
+
+def _identity(campaign: Campaign) -> list[tuple[str, str]]:
+    """(header, SQL cell) of the columns that depend on the organisation and the campaign."""
+    organization = campaign.organization
+    columns = []
+    if organization.is_sco_managing_students:
+        columns.append(("Classe", _text_sql("coalesce(p.division, '')")))
+    if organization.type == Organization.Type.SUP and organization.is_managing_students:
+        columns += [
+            ("Groupe", _text_sql("""coalesce(p."group", '')""")),
+            ("Numéro Étudiant", _text_sql("coalesce(p.student_number, '')")),
+        ]
     if campaign.external_id_label:
-        headers.append(campaign.external_id_label)
-    return headers
+        columns.append((campaign.external_id_label, _text_sql("p.participant_external_id")))
+    return columns
 
 
-def _identity(campaign: Campaign, participation: CampaignParticipation) -> list:
-    learner = participation.organization_learner
-    values = []
-    if campaign.organization.is_sco_managing_students:
-        values.append(learner.division if learner else "")
-    if campaign.organization.type == Organization.Type.SUP and campaign.organization.is_managing_students:
-        values += [learner.group if learner else "", learner.student_number if learner else ""]
-    if campaign.external_id_label:
-        values.append(participation.participant_external_id)
-    return values
+def _names() -> list[str]:
+    return [_text_sql("coalesce(p.last_name, '')"), _text_sql("coalesce(p.first_name, '')")]
 
 
-def assessment_rows(campaign: Campaign) -> Iterable[list]:
+def _lines_query(*, cells: list[str], shared: list[str], known: list[str], targeted_only: bool) -> str:
+    """The lines of a chunk of participations (``ids``, in file order), and how many came out NULL (none should).
+
+    ``cells``: SQL of the cells of every line; ``shared``: of the cells that are ``%(not_shared)s`` when the
+    results were not shared; ``known``: aggregates, one row per participation, over the skills it had
+    validated when shared (``v``) and their competence's position (``t.competence``). A line reads its
+    participation and learner as ``p``, its aggregates as ``known``.
+    """
+    shared_cells = " || ';' || ".join(shared) if shared else "''"
+    line = " || ';' || ".join([*cells, f"CASE WHEN p.status = %(shared)s THEN {shared_cells} ELSE %(not_shared)s END"])
+    return f"""
+        WITH chunk AS (
+            SELECT o.position, p.*, l.last_name, l.first_name, l.division, l."group", l.student_number
+            FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS o(id, position)
+            JOIN {PARTICIPATIONS} p ON p.id = o.id
+            LEFT JOIN {LEARNERS} l ON l.id = p.organization_learner_id
+        ), validated AS MATERIALIZED (
+            SELECT p.id AS participation, latest.skill_id, latest.earned_pix
+            FROM chunk p CROSS JOIN LATERAL ({latest_at_share_sql(targeted_only=targeted_only)}) latest
+            WHERE latest.status = %(validated)s
+        ), known AS (
+            SELECT p.id AS participation, {", ".join(["count(t.skill_id) AS validated", *known])}
+            FROM chunk p
+            LEFT JOIN (
+                validated v
+                JOIN unnest(%(skills)s::text[], %(competence_of)s::int[]) AS t(skill_id, competence) USING (skill_id)
+            ) ON v.participation = p.id
+            GROUP BY p.id
+        ), lines AS MATERIALIZED (
+            SELECT p.position, {line} || E'\\r\\n' AS line
+            FROM chunk p JOIN known ON known.participation = p.id
+        )
+        SELECT convert_to(string_agg(line, '' ORDER BY position), 'UTF8'), count(*) - count(line) FROM lines
+    """
+
+
+# --- the two kinds of export ----------------------------------------------------------------------------
+
+
+def _assessment_file(campaign: Campaign) -> tuple[str, str, dict]:
+    """Header, chunk query and its parameters of an assessment campaign (columns of reference §5.5)."""
     skills = list(Skill.objects.filter(campaign_links__campaign=campaign).select_related("tube").order_by("name"))
-    skill_ids = [s.name for s in skills]
-    by_competence: dict[str, list[str]] = defaultdict(list)
-    for skill in skills:
-        by_competence[skill.tube.competence_id].append(skill.name)
-    competences = list(Competence.objects.filter(code__in=by_competence).order_by("code"))
+    competences = list(Competence.objects.filter(code__in={s.tube.competence_id for s in skills}).order_by("code"))
     areas = list(Area.objects.filter(competences__in=competences).distinct().order_by("code"))
     stages = list(campaign.target_profile.stages.order_by("threshold")) if campaign.target_profile_id else []
+    index = {c.code: i for i, c in enumerate(competences)}
+    sizes = [sum(1 for s in skills if s.tube.competence_id == c.code) for c in competences]
+    identity = _identity(campaign)
     header = [
         "Nom de l'organisation",
         "ID Campagne",
@@ -146,7 +177,7 @@ def assessment_rows(campaign: Campaign) -> Iterable[list]:
         "Parcours",
         "Nom du Participant",
         "Prénom du Participant",
-        *_identity_headers(campaign),
+        *(name for name, _ in identity),
         "% de progression",
         "Date de début",
         "Partage (O/N)",
@@ -167,54 +198,56 @@ def assessment_rows(campaign: Campaign) -> Iterable[list]:
             f"Nombre d'acquis du profil cible du domaine {area.name}",
             f"Acquis maitrisés du domaine {area.name}",
         ]
-    yield header
-    for chunk in _participations(campaign):
-        knowledge = _knowledge_at_share(chunk, skill_ids)
-        for participation in chunk:
-            learner = participation.organization_learner
-            is_shared = participation.status == CampaignParticipation.Status.SHARED
-            state = knowledge.get(participation.pk, {})
-            validated = {k for k, (status, _) in state.items() if status == KnowledgeElement.Status.VALIDATED}
-            progression = 1.0 if participation.status != CampaignParticipation.Status.STARTED else None
-            row = [
-                campaign.organization.name,
-                campaign.pk,
-                campaign.code,
-                campaign.name,
-                campaign.target_profile.name if campaign.target_profile_id else "",
-                learner.last_name if learner else "",
-                learner.first_name if learner else "",
-                *_identity(campaign, participation),
-                progression if progression is not None else 0.0,
-                _paris(participation.created_at),
-                is_shared,
-                _paris(participation.shared_at) if is_shared else "NA",
-            ]
-            mastery = (
-                float(participation.mastery_rate) if is_shared and participation.mastery_rate is not None else None
-            )
-            if stages:
-                percentage = round((mastery or 0) * 100)
-                reached = sum(1 for s in stages if s.threshold <= percentage) - 1
-                row.append(reached if is_shared else None)
-            row.append(mastery)
-            for competence in competences:
-                ids = by_competence[competence.code]
-                count = sum(1 for s in ids if s in validated)
-                row += [round(count / len(ids), 2) if is_shared else None, len(ids), count if is_shared else None]
-            for area in areas:
-                ids = [s for c in competences if c.area_id == area.code for s in by_competence[c.code]]
-                count = sum(1 for s in ids if s in validated)
-                row += [
-                    round(count / len(ids), 2) if is_shared and ids else None,
-                    len(ids),
-                    count if is_shared else None,
-                ]
-            yield row
+    profile_name = campaign.target_profile.name if campaign.target_profile_id else ""
+    params = {
+        **_common_params(),
+        "head": ";".join(
+            cell(v) for v in (campaign.organization.name, campaign.pk, campaign.code, campaign.name, profile_name)
+        ),
+        "skills": [s.name for s in skills],
+        "competence_of": [index[s.tube.competence_id] for s in skills],
+        "thresholds": [s.threshold for s in stages],
+    }
+    # A competence (or an area) has few skills: its three cells are written by Python once per possible
+    # number of validated skills, and SQL picks the right one (Python's rounding, byte for byte).
+    groups = [([i], sizes[i]) for i in range(len(competences))]
+    groups += [
+        (members := [index[c.code] for c in competences if c.area_id == area.code], sum(sizes[i] for i in members))
+        for area in areas
+    ]
+    shared = []
+    if stages:
+        shared.append(
+            "(SELECT count(*) - 1 FROM unnest(%(thresholds)s::int[]) AS s(threshold)"
+            " WHERE s.threshold <= round(coalesce(p.mastery_rate, 0) * 100))::text"
+        )
+    shared.append(_decimal_sql("p.mastery_rate"))
+    not_shared = [cell(None)] * len(shared)
+    for number, (members, size) in enumerate(groups):
+        params[f"cells_{number}"] = [f"{cell(round(k / size, 2))};{size};{k}" for k in range(size + 1)]
+        validated = " + ".join(f"known.validated_{i}" for i in members)
+        shared.append(f"(%(cells_{number})s::text[])[{validated} + 1]")
+        not_shared.append(f"{cell(None)};{size};{cell(None)}")
+    params["not_shared"] = ";".join(not_shared)
+    known = [f"count(t.skill_id) FILTER (WHERE t.competence = {i}) AS validated_{i}" for i in range(len(competences))]
+    cells = [
+        "%(head)s",
+        *_names(),
+        *(sql for _, sql in identity),
+        "CASE WHEN p.status = %(started)s THEN '0' ELSE '1' END",
+        _date_sql("p.created_at", "DD/MM/YYYY HH24:MI"),
+        "CASE WHEN p.status = %(shared)s THEN %(yes)s ELSE %(no)s END",
+        f"CASE WHEN p.status = %(shared)s THEN {_date_sql('p.shared_at', 'DD/MM/YYYY HH24:MI')} ELSE %(na)s END",
+    ]
+    return csv_line(header), _lines_query(cells=cells, shared=shared, known=known, targeted_only=True), params
 
 
-def profiles_rows(campaign: Campaign, *, max_level: int) -> Iterable[list]:
+def _profiles_file(campaign: Campaign, *, max_level: int) -> tuple[str, str, dict]:
+    """Header, chunk query and parameters of a profiles collection: level and pix of the 16 competences."""
     competences = list(Competence.objects.order_by("code"))
+    index = {c.code: i for i, c in enumerate(competences)}
+    skills = list(Skill.objects.values_list("name", "tube__competence_id"))
+    identity = _identity(campaign)
     header = [
         "Nom de l'organisation",
         "ID Campagne",
@@ -222,7 +255,7 @@ def profiles_rows(campaign: Campaign, *, max_level: int) -> Iterable[list]:
         "Nom de la campagne",
         "Nom du Participant",
         "Prénom du Participant",
-        *_identity_headers(campaign),
+        *(name for name, _ in identity),
         "Envoi (O/N)",
         "Date de l'envoi",
         "Nombre de pix total",
@@ -234,38 +267,87 @@ def profiles_rows(campaign: Campaign, *, max_level: int) -> Iterable[list]:
             f"Niveau pour la compétence {competence.name}",
             f"Nombre de pix pour la compétence {competence.name}",
         ]
-    yield header
-    competence_of = dict(Skill.objects.values_list("name", "tube__competence_id"))
-    for chunk in _participations(campaign):
-        knowledge = _knowledge_at_share(chunk, None)
-        for participation in chunk:
-            learner = participation.organization_learner
-            is_shared = participation.status == CampaignParticipation.Status.SHARED
-            row = [
-                campaign.organization.name,
-                campaign.pk,
-                campaign.code,
-                campaign.name,
-                learner.last_name if learner else "",
-                learner.first_name if learner else "",
-                *_identity(campaign, participation),
-                is_shared,
-                timezone.localtime(participation.shared_at).strftime("%Y-%m-%d") if is_shared else None,
-            ]
-            if not is_shared:
-                row += [None, None, None] + [None, None] * len(competences)
-                yield row
-                continue
-            earned: dict[str, list[float]] = defaultdict(list)
-            for skill_id, (status, pix) in knowledge.get(participation.pk, {}).items():
-                if status == KnowledgeElement.Status.VALIDATED:
-                    earned[competence_of.get(skill_id, "")].append(float(pix))
-            scores = [competence_score(c.code, earned.get(c.code, ()), max_level=max_level) for c in competences]
-            certifiable_count = sum(1 for s in scores if s.level >= 1)
-            row += [sum(s.pix for s in scores), certifiable_count >= 5, certifiable_count]
-            for score in scores:
-                row += [score.level, score.pix]
-            yield row
+    params = {
+        **_common_params(),
+        "head": ";".join(cell(v) for v in (campaign.organization.name, campaign.pk, campaign.code, campaign.name)),
+        "skills": [name for name, _ in skills],
+        "competence_of": [index[code] for _, code in skills],
+        "pix_per_level": PIX_PER_LEVEL,
+        "max_level": max_level,
+        "max_pix": max_level * PIX_PER_LEVEL,
+        "certifiable_level": MIN_CERTIFIABLE_LEVEL,
+        "certifiable_count": MIN_CERTIFIABLE_COMPETENCES,
+        "not_shared": ";".join([cell(None)] * (3 + 2 * len(competences))),
+    }
+    # Per competence (reference pix-algorithms §3): pix = Σ validated, level = pix / 8, both capped.
+    known = []
+    for i in range(len(competences)):
+        earned = f"coalesce(sum(v.earned_pix) FILTER (WHERE t.competence = {i}), 0)"
+        known += [
+            f"least(floor({earned} / %(pix_per_level)s), %(max_level)s)::int AS level_{i}",
+            f"least(floor({earned}), %(max_pix)s)::int AS pix_{i}",
+        ]
+    levels = [f"known.level_{i}" for i in range(len(competences))]
+    certifiable = " + ".join(f"(known.level_{i} >= %(certifiable_level)s)::int" for i in range(len(competences)))
+    certifiable = certifiable or "0"
+    shared = [
+        "(" + (" + ".join(f"known.pix_{i}" for i in range(len(competences))) or "0") + ")::text",
+        f"CASE WHEN {certifiable} >= %(certifiable_count)s THEN %(yes)s ELSE %(no)s END",
+        f"({certifiable})::text",
+        *(f"{level}::text || ';' || known.pix_{i}::text" for i, level in enumerate(levels)),
+    ]
+    cells = [
+        "%(head)s",
+        *_names(),
+        *(sql for _, sql in identity),
+        "CASE WHEN p.status = %(shared)s THEN %(yes)s ELSE %(no)s END",
+        f"CASE WHEN p.status = %(shared)s THEN {_date_sql('p.shared_at', 'YYYY-MM-DD')} ELSE %(na)s END",
+    ]
+    return csv_line(header), _lines_query(cells=cells, shared=shared, known=known, targeted_only=False), params
+
+
+# --- the task ---------------------------------------------------------------------------------------------
+
+
+def _chunks_of_ids(campaign: Campaign) -> Iterator[list[int]]:
+    """Current participations in the file's order (name, first name), CHUNK ids at a time (server-side cursor)."""
+    ids = (
+        campaign.participations.filter(is_improved=False, deleted_at__isnull=True)
+        .order_by("organization_learner__last_name", "organization_learner__first_name", "id")
+        .values_list("id", flat=True)
+        .iterator(chunk_size=CHUNK)
+    )
+    while chunk := list(islice(ids, CHUNK)):
+        yield chunk
+
+
+def export_write(campaign: Campaign, out, *, max_level: int, on_chunk=None) -> int:
+    """Write the campaign's results CSV (BOM, header, one line per participation) to ``out``; returns the line count.
+
+    ``on_chunk(lines_written)`` is called after each chunk (progress).
+    """
+    if campaign.type == Campaign.Type.ASSESSMENT:
+        header, query, params = _assessment_file(campaign)
+    else:
+        header, query, params = _profiles_file(campaign, max_level=max_level)
+    out.write(("\ufeff" + header).encode("utf-8"))
+    written = 0
+    with connection.cursor() as cursor:
+        for ids in _chunks_of_ids(campaign):
+            cursor.execute(query, {**params, "ids": ids})
+            lines, missing = cursor.fetchone()
+            if missing:
+                raise RuntimeError(f"{missing} ligne(s) de l'export sans valeur")
+            out.write(lines)
+            written += len(ids)
+            if on_chunk:
+                on_chunk(written)
+    return written
+
+
+def export_filename(campaign: Campaign) -> str:
+    safe = re.sub(r"[^\w\- ]", "", campaign.name).strip().replace(" ", "_")[:80] or "campagne"
+    return f"Resultats-{safe}-{campaign.pk}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
 def _progress_key(export_id: int) -> str:
@@ -300,24 +382,16 @@ def campaign_export_build(*, export_id: int, max_level: int) -> None:
     )
     campaign = export.campaign
     total = max(1, campaign.participations.filter(is_improved=False, deleted_at__isnull=True).count())
+
+    def progress(written: int) -> None:
+        cache.set(_progress_key(export_id), min(99, written * 100 // total), timeout=3600)
+
     try:
-        rows = (
-            assessment_rows(campaign)
-            if campaign.type == Campaign.Type.ASSESSMENT
-            else profiles_rows(campaign, max_level=max_level)
-        )
         with tempfile.TemporaryFile("w+b") as raw:
-            raw.write("\ufeff".encode())
-            count = -1
-            for row in rows:
-                raw.write(csv_line(row).encode("utf-8"))
-                count += 1
-                if count and count % 500 == 0:
-                    cache.set(_progress_key(export_id), min(99, count * 100 // total), timeout=3600)
+            export.row_count = export_write(campaign, raw, max_level=max_level, on_chunk=progress)
             raw.seek(0)
             export.filename = export_filename(campaign)
             export.file.save(export.filename, File(raw), save=False)
-        export.row_count = max(0, count)
         export.status = CampaignExport.Status.DONE
     except Exception:
         logger.exception("export %s", export_id)

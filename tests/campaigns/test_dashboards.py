@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.campaigns.test_exports import campaign, participant  # noqa: F401 - fixtures shared with exports
+from tests.campaigns.test_exports import SUMMER, campaign, participant, sharing  # noqa: F401 - shared with exports
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,46 @@ def test_results_are_filtered_by_stage(client, member_a, campaign):
     body = page(client, campaign, onglet="resultats", palier=last_stage.pk).content.decode()
     rows = body.split('data-testid="result-row"')[1:]
     assert len(rows) == 1 and "Martin" in rows[0]
+
+
+def test_the_analysis_reads_knowledge_as_it_was_when_shared(campaign):
+    """PostgreSQL groups the sharers by situation; the result is the pure rule applied to each sharer."""
+    from datetime import timedelta
+
+    from campaigns.analysis import analyse
+    from campaigns.dashboards import campaign_analysis
+    from campaigns.knowledge import knowledge_at_share
+    from campaigns.models import CampaignParticipation, CampaignSkill
+    from crcn.models import Skill
+
+    CampaignSkill.objects.bulk_create(
+        [CampaignSkill(campaign=campaign, skill=s) for s in Skill.objects.filter(tube_id="@sujet11x1", level__lte=2)]
+    )
+    before, after = SUMMER - timedelta(days=2), SUMMER + timedelta(days=1)
+    situations = [
+        ("2NDE 1", [("@sujet11x01", "validated"), ("@sujet11x02", "validated"), ("@sujet11x11", "validated")]),
+        ("2NDE 1", [("@sujet11x01", "validated"), ("@sujet11x12", "invalidated")]),
+        ("2NDE 2", [("@sujet11x01", "validated"), ("@sujet11x01", "reset"), ("@sujet11x03", "validated")]),
+        ("2NDE 2", []),
+    ]
+    for number, (division, elements) in enumerate(situations):
+        knowledge = [(skill, state, 2, before + timedelta(minutes=i)) for i, (skill, state) in enumerate(elements)]
+        knowledge.append(("@sujet11x04", "validated", 2, after))  # learnt after sharing: not counted
+        sharing(campaign, last=f"N{number}", first="P", status="SHARED", division=division, knowledge=knowledge)
+    sharing(campaign, last="Encours", first="P", status="STARTED", knowledge=[("@sujet11x01", "validated", 2, before)])
+    skills = list(
+        Skill.objects.filter(campaign_links__campaign=campaign).values_list(
+            "name", "tube_id", "level", "tube__competence_id"
+        )
+    )
+    for divisions in (None, ["2NDE 1"], ["2NDE 2"]):
+        sharers = CampaignParticipation.objects.filter(campaign=campaign, status="SHARED")
+        if divisions:
+            sharers = sharers.filter(organization_learner__division__in=divisions)
+        known = knowledge_at_share(list(sharers), [s[0] for s in skills])
+        validated = {pk: {k for k, (state, _) in v.items() if state == "validated"} for pk, v in known.items()}
+        tube_scores, averages = analyse(skills=skills, validated_by_participant=validated)
+        analysis = campaign_analysis(campaign, divisions=divisions)
+        assert analysis.participants == len(validated)
+        assert {t.tube_id: t.average_score for t in analysis.tubes} == pytest.approx(tube_scores)
+        assert {c.code: c.average_validated_skills for c in analysis.competences} == pytest.approx(averages)
