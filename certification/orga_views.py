@@ -35,6 +35,7 @@ def certification_home(request: HttpRequest) -> HttpResponse:
             "courses": courses,
             "center": center,
             "can_open_certif": center is not None and any(a.center.pk == center.pk for a in accesses),
+            "upcoming_sessions": selectors.sessions_list_for_center(center=center)[:10] if center else [],
         },
     )
 
