@@ -8,7 +8,8 @@ Rules (PRODUCT.md §5, reference pix-algorithms §2–4):
 - an answer is accepted only for the question currently asked (409 otherwise), once (unique constraint
   and a row lock on the assessment), and creates the direct and inferred knowledge elements;
 - "Je passe" counts as a wrong answer.
-The number of queries per question and per answer does not depend on how many answers were given.
+The number of queries per question and per answer does not depend on how many answers were given: the
+answers and the knowledge are read in one statement, an answer and its knowledge elements written in one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,6 +33,9 @@ from pixorga.errors import ApplicationError
 CHALLENGE_NOT_ASKED = "Cette question n'est pas celle en cours : rechargez la page pour continuer le test."
 ASSESSMENT_NOT_STARTED = "Ce test est terminé."
 RESULT_BY_CHECKER = {"ok": Answer.Result.OK, "ko": Answer.Result.KO, "skipped": Answer.Result.SKIPPED}
+
+ANSWERS = Answer._meta.db_table
+KNOWLEDGE = KnowledgeElement._meta.db_table
 
 
 def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
@@ -51,31 +55,28 @@ class KnownSkill:
     source: str
 
 
-def _known_skills(*, user_id: int, skill_ids: list[str]) -> dict[str, KnownSkill]:
-    """``current_knowledge`` reduced to status and source, read as plain columns."""
-    latest = (
-        KnowledgeElement.objects.filter(user_id=user_id, skill_id__in=skill_ids)
-        .order_by("skill_id", "-created_at", "-id")
-        .distinct("skill_id")
-        .values_list("skill_id", "status", "source")
-    )
-    return {
-        skill: KnownSkill(status, source) for skill, status, source in latest if status != KnowledgeElement.Status.RESET
-    }
-
-
 @dataclass(frozen=True, slots=True)
-class TargetSkill:
-    """What the engine needs of a skill: a few columns, not a model instance (hot path)."""
+class Targets:
+    """A test's targeted skills, ready for the algorithm; built once per participation (or competence) and worker."""
 
-    name: str
-    tube_id: str
-    level: int
-    pix_value: float
-    competence_id: str
+    skills: dict[str, AlgoSkill]  # by name, in name order
+    candidates: tuple[Candidate, ...]  # one per skill, with all its validated challenges
+    skill_of_challenge: dict[str, int]  # challenge id → index of its skill's candidate
+
+    def open_candidates(self, answered: set[str]) -> list[Candidate]:
+        """The candidates without the challenges already answered (only the skills answered are rebuilt)."""
+        candidates = list(self.candidates)
+        for index in {self.skill_of_challenge[c] for c in answered if c in self.skill_of_challenge}:
+            full = candidates[index]
+            candidates[index] = Candidate(
+                skill=full.skill,
+                challenge_ids=tuple(c for c in full.challenge_ids if c not in answered),
+                timed=full.timed,
+            )
+        return candidates
 
 
-_TARGETS_CACHE: dict[tuple, tuple[float, list[TargetSkill], dict[str, list[tuple[str, int | None]]]]] = {}
+_TARGETS_CACHE: dict[tuple, tuple[float, Targets]] = {}
 _TARGETS_TTL = 300.0
 _TARGETS_MAX = 512
 
@@ -99,84 +100,107 @@ def challenge_cached(challenge_id: str) -> Challenge:
     return challenge
 
 
-def target_skills(assessment: Assessment) -> list[TargetSkill]:
-    return _targets(assessment)[0]
-
-
-def _targets(assessment: Assessment) -> tuple[list[TargetSkill], dict[str, list[tuple[str, int | None]]]]:
-    """Targeted skills and their validated challenges (id, timer), kept a few minutes per worker.
+def _targets(assessment: Assessment) -> Targets:
+    """Targeted skills and their validated challenges, kept a few minutes per worker.
 
     A campaign's skills are fixed at its creation and the content changes only with a release, so the
-    two heaviest queries of every question are read once per campaign or competence, not per request.
+    two heaviest queries of every question are read once per participation or competence, not per request.
     """
-    if assessment.type == Assessment.Type.CAMPAIGN:
-        key = ("campaign-participation", assessment.participation_id)
-        skills = Skill.objects.filter(campaign_links__campaign__participations=assessment.participation_id)
-    else:
-        key = ("competence", assessment.competence_id)
-        skills = Skill.objects.filter(tube__competence=assessment.competence_id)
+    campaign = assessment.type == Assessment.Type.CAMPAIGN
+    key = (assessment.type, assessment.participation_id if campaign else assessment.competence_id)
     cached = _TARGETS_CACHE.get(key)
     if cached is not None and time.monotonic() - cached[0] < _TARGETS_TTL:
-        return cached[1], cached[2]
+        return cached[1]
+    if campaign:
+        skills = Skill.objects.filter(campaign_links__campaign__participations=assessment.participation_id)
+    else:
+        skills = Skill.objects.filter(tube__competence=assessment.competence_id)
     rows = (
         skills.filter(status=Skill.Status.ACTIVE)
         .order_by("name")
         .values_list("name", "tube_id", "level", "pix_value", "tube__competence_id")
     )
-    targets = [TargetSkill(name, tube, level, float(pix), competence) for name, tube, level, pix, competence in rows]
+    by_name = {
+        name: AlgoSkill(name=name, tube=tube, difficulty=level, pix_value=float(pix), competence=competence)
+        for name, tube, level, pix, competence in rows
+    }
     challenges: dict[str, list[tuple[str, int | None]]] = {}
     for challenge_id, skill_id, timer in (
-        Challenge.objects.filter(skill_id__in=[s.name for s in targets], status=Challenge.Status.VALIDATED)
+        Challenge.objects.filter(skill_id__in=list(by_name), status=Challenge.Status.VALIDATED)
         .order_by("id")
         .values_list("id", "skill_id", "timer")
     ):
         challenges.setdefault(skill_id, []).append((challenge_id, timer))
+    candidates = tuple(
+        Candidate(
+            skill=skill,
+            challenge_ids=tuple(c for c, _ in challenges.get(name, [])),
+            timed=bool(challenges.get(name) and challenges[name][0][1]),
+        )
+        for name, skill in by_name.items()
+    )
+    targets = Targets(
+        skills=by_name,
+        candidates=candidates,
+        skill_of_challenge={c: index for index, cand in enumerate(candidates) for c in cand.challenge_ids},
+    )
     if len(_TARGETS_CACHE) >= _TARGETS_MAX:
         _TARGETS_CACHE.clear()
-    _TARGETS_CACHE[key] = (time.monotonic(), targets, challenges)
-    return targets, challenges
+    _TARGETS_CACHE[key] = (time.monotonic(), targets)
+    return targets
 
 
-def _algo_skill(skill: TargetSkill) -> AlgoSkill:
-    return AlgoSkill(
-        name=skill.name,
-        tube=skill.tube_id,
-        difficulty=skill.level,
-        pix_value=skill.pix_value,
-        competence=skill.competence_id,
-    )
+# The answers of the assessment (in order) and the learner's latest knowledge element per targeted skill,
+# resets removed, in one round trip: rows ("answer", challenge, result) then ("known", skill, status, source)
+# by skill name, in a fixed order so that the level estimate is computed the same way every time.
+_STATE_SQL = f"""
+    SELECT 'answer' AS kind, challenge_id AS key, result AS value, '' AS source,
+        row_number() OVER (ORDER BY created_at, id) AS position
+    FROM {ANSWERS} WHERE assessment_id = %(assessment)s
+    UNION ALL
+    SELECT 'known', skill_id, status, source, 0 FROM (
+        SELECT DISTINCT ON (skill_id) skill_id, status, source FROM {KNOWLEDGE}
+        WHERE user_id = %(user)s AND skill_id = ANY(%(skills)s)
+        ORDER BY skill_id, created_at DESC, id DESC
+    ) AS latest WHERE status <> %(reset)s
+    ORDER BY kind, position, key
+"""
 
 
 @dataclass
 class TestState:
-    skills: list[TargetSkill]
+    targets: Targets
     knowledge: dict[str, KnownSkill]
     answers: list[tuple[str, str]]
     next_id: str | None
 
 
 def _state(assessment: Assessment) -> TestState:
-    skills, challenges_by_skill = _targets(assessment)
-    skill_ids = [s.name for s in skills]
-    answers = list(assessment.answers.order_by("created_at", "id").values_list("challenge_id", "result"))
-    answered = {challenge_id for challenge_id, _ in answers}
-    knowledge = _known_skills(user_id=assessment.user_id, skill_ids=skill_ids)
-    candidates = [
-        Candidate(
-            skill=_algo_skill(skill),
-            challenge_ids=tuple(c for c, _ in challenges_by_skill.get(skill.name, []) if c not in answered),
-            timed=bool(challenges_by_skill.get(skill.name) and challenges_by_skill[skill.name][0][1]),
+    targets = _targets(assessment)
+    answers: list[tuple[str, str]] = []
+    knowledge: dict[str, KnownSkill] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STATE_SQL,
+            {
+                "assessment": assessment.pk,
+                "user": assessment.user_id,
+                "skills": list(targets.skills),
+                "reset": KnowledgeElement.Status.RESET,
+            },
         )
-        for skill in skills
-    ]
-    levels = {s.name: s.level for s in skills}
+        for kind, key, value, source, _position in cursor.fetchall():
+            if kind == "answer":
+                answers.append((key, value))
+            else:
+                knowledge[key] = KnownSkill(value, source)
     direct = [
-        (levels[skill], ke.status == KnowledgeElement.Status.VALIDATED)
+        (targets.skills[skill].difficulty, ke.status == KnowledgeElement.Status.VALIDATED)
         for skill, ke in knowledge.items()
         if ke.source == KnowledgeElement.Source.DIRECT
     ]
     choice = next_challenge(
-        candidates=candidates,
+        candidates=targets.open_candidates({challenge_id for challenge_id, _ in answers}),
         known={skill: ke.status for skill, ke in knowledge.items()},
         direct=direct,
         answered_count=len(answers),
@@ -184,7 +208,7 @@ def _state(assessment: Assessment) -> TestState:
         seed=assessment.pk,
     )
     return TestState(
-        skills=skills, knowledge=knowledge, answers=answers, next_id=choice.challenge_id if choice else None
+        targets=targets, knowledge=knowledge, answers=answers, next_id=choice.challenge_id if choice else None
     )
 
 
@@ -246,6 +270,25 @@ class _CertificationAssessment(Exception):
     """Raised before any write: a certification's answers follow the certification's rules."""
 
 
+# The answer and the knowledge elements it creates, in one statement (the elements come as parallel arrays).
+_ANSWER_SQL = f"""
+    WITH answer AS (
+        INSERT INTO {ANSWERS} (assessment_id, challenge_id, value, result, time_spent, created_at)
+        VALUES (%(assessment)s, %(challenge)s, %(value)s, %(result)s, %(time_spent)s, %(now)s)
+        RETURNING id
+    ), elements AS (
+        INSERT INTO {KNOWLEDGE}
+            (user_id, skill_id, competence_code, status, source, earned_pix, answer_id, assessment_id, created_at)
+        SELECT %(user)s, e.skill, e.competence, e.status, e.source, e.pix, answer.id, %(assessment)s, %(now)s
+        FROM answer, unnest(
+            %(skills)s::varchar[], %(competences)s::varchar[], %(statuses)s::varchar[], %(sources)s::varchar[],
+            %(pix)s::numeric[]
+        ) AS e(skill, competence, status, source, pix)
+    )
+    SELECT id FROM answer
+"""
+
+
 @transaction.atomic
 def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int) -> Answer:
     try:
@@ -260,33 +303,40 @@ def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: 
     if state.next_id is None or state.next_id != challenge_id:
         raise ApplicationError(CHALLENGE_NOT_ASKED, "CHALLENGE_NOT_ASKED", status_code=409)
     challenge = challenge_cached(challenge_id)
-    answer = Answer.objects.create(
+    skills = state.targets.skills
+    answer = Answer(
         assessment=assessment,
         challenge=challenge,
         value=_stored_value(value),
         result=RESULT_BY_CHECKER[challenge.check_answer(value)],
         time_spent=max(0, min(int(time_spent or 0), 24 * 3600)),
+        created_at=timezone.now(),
     )
-    by_name = {s.name: s for s in state.skills}
     new = knowledge_for_answer(
-        skill=_algo_skill(by_name[challenge.skill_id]),
+        skill=skills[challenge.skill_id],
         is_ok=answer.is_ok,
-        target_skills=[_algo_skill(s) for s in state.skills],
+        target_skills=skills.values(),
         known={name: ke.status for name, ke in state.knowledge.items()},
     )
-    KnowledgeElement.objects.bulk_create(
-        [
-            KnowledgeElement(
-                user=user,
-                skill_id=k.skill,
-                competence_code=by_name[k.skill].competence_id,
-                status=k.status,
-                source=k.source,
-                earned_pix=k.earned_pix,
-                answer=answer,
-                assessment=assessment,
-            )
-            for k in new
-        ]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ANSWER_SQL,
+            {
+                "assessment": assessment.pk,
+                "challenge": challenge.pk,
+                "value": answer.value,
+                "result": answer.result,
+                "time_spent": answer.time_spent,
+                "now": answer.created_at,
+                "user": user.pk,
+                "skills": [k.skill for k in new],
+                "competences": [skills[k.skill].competence for k in new],
+                "statuses": [k.status for k in new],
+                "sources": [k.source for k in new],
+                "pix": [k.earned_pix for k in new],
+            },
+        )
+        (answer.pk,) = cursor.fetchone()
+    answer._state.adding = False  # the row exists, as after Answer.objects.create()
+    answer._state.db = connection.alias
     return answer
