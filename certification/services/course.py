@@ -69,7 +69,9 @@ def _current(course: CertificationCourse):
     return remaining[0]
 
 
+@transaction.atomic
 def course_next_challenge(*, course: CertificationCourse) -> Challenge | None:
+    """The question to show now; reaching the end or the time limit closes the test (several rows)."""
     current = _current(course)
     return None if current is None else Challenge.objects.get(pk=current.challenge_id)
 
