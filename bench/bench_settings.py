@@ -7,6 +7,12 @@ ROOT_URLCONF = "bench.bench_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"login": "100000/min", "public": "100000/min", "verification": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "100000/min",
+        "public": "100000/min",
+        "verification": "100000/min",
+        "invigilation": "100000/min",
+        "livret": "100000/min",
+    },
 }
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

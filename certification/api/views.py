@@ -254,7 +254,6 @@ class _WithoutAccountApi(APIView):
 
 class _ThrottledWithoutAccountApi(_WithoutAccountApi):
     throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
 
 
 def _bearer(request) -> str:
@@ -263,6 +262,8 @@ def _bearer(request) -> str:
 
 
 class InvigilationLoginApi(_ThrottledWithoutAccountApi):
+    throttle_scope = "invigilation"
+
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "InvigilationLoginInput"
@@ -349,6 +350,8 @@ class CertificateVerifyApi(_ThrottledWithoutAccountApi):
 
 
 class LivretTokenApi(_ThrottledWithoutAccountApi):
+    throttle_scope = "livret"
+
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "LivretTokenInput"

@@ -28,6 +28,10 @@ NOT_SCO_ENROLMENT = "Ce centre n'inscrit pas ses candidats depuis la liste des �
 SCO_ENROLS_FROM_LEARNERS = "Dans un établissement qui gère ses élèves, inscrivez-les depuis la liste des élèves."
 LEARNER_NOT_IN_ORGANIZATION = "Certains élèves choisis n'appartiennent pas à votre établissement."
 NO_LEARNER_CHOSEN = "Choisissez au moins un élève."
+LEARNER_WITHOUT_BIRTHDATE = (
+    "Ces élèves n'ont pas de date de naissance dans la base de l'établissement : {names}. Réimportez le fichier "
+    "SIECLE à jour, puis inscrivez-les. Aucun élève n'a été inscrit."
+)
 CANDIDATE_HAS_STARTED = "Ce candidat a commencé son test : il ne peut plus être désinscrit."
 IMPORT_AFTER_START = "La session a commencé : l'import de candidats n'est plus possible, ajoutez-les un par un."
 IMPORT_TOO_BIG = "Le fichier est trop volumineux (1 Mo au maximum)."
@@ -82,6 +86,11 @@ def candidates_enrol_learners(*, session: CertificationSession, learner_ids: lis
     )
     if len(learners) != len(wanted):
         raise ApplicationError(LEARNER_NOT_IN_ORGANIZATION, "LEARNER_NOT_IN_ORGANIZATION", status_code=404)
+    undated = [f"{learner.first_name} {learner.last_name}" for learner in learners if learner.birthdate is None]
+    if undated:
+        raise ApplicationError(
+            LEARNER_WITHOUT_BIRTHDATE.format(names=", ".join(undated)), "BIRTHDATE_REQUIRED", status_code=422
+        )
     enrolled = set(
         session.candidates.filter(organization_learner__in=wanted).values_list("organization_learner", flat=True)
     )
@@ -98,7 +107,7 @@ def candidates_enrol_learners(*, session: CertificationSession, learner_ids: lis
             birth_country=_birth_country(learner),
         )
         for learner in learners
-        if learner.pk not in enrolled and learner.birthdate is not None
+        if learner.pk not in enrolled
     ]
     return Candidate.objects.bulk_create(new)
 

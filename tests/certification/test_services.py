@@ -180,6 +180,13 @@ def test_a_disabled_learner_cannot_be_enrolled(session, school_a):
     assert not session.candidates.exists()
 
 
+def test_learners_without_a_birthdate_are_named_and_nobody_is_enrolled(session, school_a, learner):
+    undated = learner_of(school_a, first_name="Tom", last_name="Sansdate", birthdate=None)
+    error = refused(enrolment.candidates_enrol_learners, session=session, learner_ids=[learner.pk, undated.pk])
+    assert error.code == "BIRTHDATE_REQUIRED" and "Tom Sansdate" in error.message
+    assert not session.candidates.exists()
+
+
 def test_a_school_that_manages_its_students_enrols_them_from_the_list_only(session):
     data = enrolment.CandidateInput(
         first_name="Jeanne", last_name="Durand", birthdate="2007-05-12", sex="F", birth_insee_code="69123"
