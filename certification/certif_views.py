@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certification import selectors
-from certification.certificates import session_sheet_data
+from certification.certificates import session_results_csv, session_sheet_data
 from certification.documents import attendance_sheet_pdf, convocations_pdf
 from certification.forms import (
     ABORT_REASON_CHOICES,
@@ -300,6 +300,19 @@ def session_finalize(request: HttpRequest, session_id: int) -> HttpResponse:
             "post": request.POST,
         },
     )
+
+
+@center_view()
+@require_GET
+def session_results_download(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Once finalised, the session's results as computed (published or not yet), for the centre."""
+    session = _session(request, session_id)
+    if not session.is_finalized:
+        raise Http404
+    content, filename = session_results_csv(selectors.results_list_for_session(session=session), session_id=session.pk)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @center_view(required_role=CenterMembership.Role.ADMIN)

@@ -111,8 +111,8 @@ def _login_of(candidate) -> str:
     return (user.username or user.email or "") if user else ""
 
 
-def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
-    """The school's results of one class (reference §8.9): columns, labels and order as Pix's."""
+def _results_rows(courses, *, with_center: bool) -> str:
+    """Reference §8.9's columns; the session variant adds the centre after the session date."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(
@@ -129,6 +129,7 @@ def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
             "Commentaire jury pour l’organisation",
             "Session",
             "Date de passage de la certification",
+            *(["Centre de certification"] if with_center else []),
         ]
     )
     for course in courses:
@@ -152,8 +153,20 @@ def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
                 csv_safe(course.jury_comment_for_organization),
                 course.session_id,
                 course.session.date.strftime("%d/%m/%Y"),
+                *([csv_safe(course.session.center.name)] if with_center else []),
             ]
         )
+    return "\ufeff" + buffer.getvalue()
+
+
+def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:
+    """The school's results of one class (reference §8.9): columns, labels and order as Pix's."""
     stamp = timezone.localtime().strftime("%Y%m%d_%H%M")
     safe_division = "".join(ch if ch.isalnum() else "_" for ch in division) or "sans_classe"
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), f"{stamp}_resultats_{safe_division}.csv"
+    return _results_rows(courses, with_center=False).encode("utf-8"), f"{stamp}_resultats_{safe_division}.csv"
+
+
+def session_results_csv(courses, *, session_id: int) -> tuple[bytes, str]:
+    """The centre's results of one session (reference §8.9, session variant)."""
+    stamp = timezone.localtime().strftime("%Y%m%d_%H%M")
+    return _results_rows(courses, with_center=True).encode("utf-8"), f"{stamp}_resultats_session_{session_id}.csv"

@@ -221,6 +221,14 @@ def results_list_for_division(*, organization: Organization, division: str) -> Q
     )
 
 
+def results_list_for_session(*, session: CertificationSession) -> QuerySet[CertificationCourse]:
+    return (
+        session.courses.select_related("candidate", "session__center")
+        .prefetch_related(Prefetch("competence_marks", queryset=CompetenceMark.objects.order_by("competence_code")))
+        .order_by("candidate__last_name", "candidate__first_name")
+    )
+
+
 def livret_certifications_for_uai(*, uai: str) -> QuerySet[CertificationCourse] | None:
     """Certifications of the learners of the SCO organisation with that UAI (reference §8.10); None: no school."""
     organization = Organization.objects.filter(

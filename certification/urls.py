@@ -28,6 +28,7 @@ urlpatterns = [
     path(S + "convocations.pdf", certif_views.convocations, name="convocations"),
     path(S + "finaliser/", certif_views.session_finalize, name="session_finalize"),
     path(S + "publier/", certif_views.session_publish, name="session_publish"),
+    path(S + "resultats.csv", certif_views.session_results_download, name="session_results_csv"),
     # The candidate
     path("certification/", learner_views.entry_identity, name="entry"),
     path("certification/<int:session_id>/code/", learner_views.access_code, name="access_code"),

@@ -75,6 +75,7 @@ def test_another_schools_certif_and_orga_certification_pages_are_404(
             ("get", url("session_finalize", **in_session)),
             ("post", url("session_finalize", **in_session)),
             ("post", url("session_publish", **in_session)),
+            ("get", url("session_results_csv", **in_session)),
             ("get", url("home", org_id=school_a.pk)),
             ("get", url("division_csv", org_id=school_a.pk) + "?classe=2NDE+1"),
             ("post", url("center_activate", org_id=school_a.pk)),

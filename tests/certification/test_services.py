@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, KnowledgeElement
-from certification.certificates import COMPETENCE_CODES, division_results_csv
+from certification.certificates import COMPETENCE_CODES, division_results_csv, session_results_csv
 from certification.models import (
     ACCESS_CODE_DIGITS,
     ACCESS_CODE_LETTERS,
@@ -22,7 +22,7 @@ from certification.models import (
     CertificationCourse,
     IssueReport,
 )
-from certification.selectors import results_list_for_division
+from certification.selectors import results_list_for_division, results_list_for_session
 from certification.services import course as course_services
 from certification.services import enrolment, entry, results
 from certification.services.codes import (
@@ -726,3 +726,15 @@ def test_the_bank_answers_helpers_match_the_checker(content):
     for challenge in Challenge.objects.all()[:8]:
         assert challenge.check_answer(right_answer(challenge)) == "ok"
         assert challenge.check_answer(wrong_answer(challenge)) == "ko"
+
+
+def test_the_centres_results_csv_of_a_session_adds_the_centre(session, candidate, certifiable):
+    course = take_the_test(enter_the_test(session, candidate, certifiable))
+    results.session_finalize(session=session)
+
+    content, filename = session_results_csv(results_list_for_session(session=session), session_id=session.pk)
+
+    assert filename.endswith(f"_resultats_session_{session.pk}.csv")
+    header, row = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert header[-1] == "Centre de certification" and row[-1] == session.center.name
+    assert row[0] == str(course.pk) and row[6] == "Validée"
