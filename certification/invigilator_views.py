@@ -20,10 +20,7 @@ INVIGILATED = "invigilated_sessions"
 def _invigilated(request: HttpRequest, session_id: int) -> CertificationSession | None:
     if session_id not in request.session.get(INVIGILATED, []):
         return None
-    session = CertificationSession.objects.select_related("center").filter(pk=session_id).first()
-    if session is None or session.status != CertificationSession.Status.CREATED:
-        return None
-    return session
+    return selectors.session_open_for_invigilation(session_id=session_id)
 
 
 @require_http_methods(["GET", "POST"])

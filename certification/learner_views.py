@@ -120,14 +120,7 @@ def _htmx_redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _course_of(request: HttpRequest, course_id: int) -> CertificationCourse:
-    course = (
-        CertificationCourse.objects.select_related("assessment", "candidate", "session__center")
-        .filter(pk=course_id, user=request.user)
-        .first()
-    )
-    if course is None:
-        raise Http404
-    return course
+    return selectors.course_get_for_candidate(user=request.user, course_id=course_id)
 
 
 @login_required
@@ -178,9 +171,7 @@ def finished(request: HttpRequest, course_id: int) -> HttpResponse:
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
     courses = list(selectors.certificates_list_for_user(user=request.user))
-    pending = CertificationCourse.objects.filter(user=request.user, published_at__isnull=True).select_related(
-        "session__center"
-    )
+    pending = selectors.certificates_pending_for_user(user=request.user)
     return render(request, "certification/learner/my_certificates.html", {"courses": courses, "pending": pending})
 
 

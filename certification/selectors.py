@@ -149,6 +149,31 @@ def candidate_state(candidate: Candidate) -> tuple[str, str]:
     return "in_test", "En cours de test"
 
 
+def course_get_for_candidate(*, user: User, course_id: int) -> CertificationCourse:
+    """A candidate's own certification (the test pages); anyone else's is a 404."""
+    course = (
+        CertificationCourse.objects.select_related("assessment", "candidate", "session__center")
+        .filter(pk=course_id, user=user)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return course
+
+
+def certificates_pending_for_user(*, user: User) -> QuerySet[CertificationCourse]:
+    """Tests taken whose results the centre has not published yet."""
+    return CertificationCourse.objects.filter(user=user, published_at__isnull=True).select_related("session__center")
+
+
+def session_open_for_invigilation(*, session_id: int) -> CertificationSession | None:
+    """The session an invigilator may still act on (not finalised); None otherwise."""
+    session = CertificationSession.objects.select_related("center").filter(pk=session_id).first()
+    if session is None or session.status != CertificationSession.Status.CREATED:
+        return None
+    return session
+
+
 def certificates_list_for_user(*, user: User) -> QuerySet[CertificationCourse]:
     return (
         CertificationCourse.objects.filter(user=user, published_at__isnull=False)

@@ -25,6 +25,7 @@ from assessments.models import Answer, Assessment, KnowledgeElement
 from assessments.services import current_knowledge
 from certification.models import Candidate, CertificationChallenge, CertificationCourse, CertificationSession
 from certification.selection import ValidatedSkill, select_certification_challenges
+from certification.selectors import session_open_for_invigilation
 from certification.services.codes import verification_code_generate
 from crcn.models import Challenge, Competence, Skill
 from pixorga.errors import ApplicationError
@@ -250,10 +251,7 @@ def invigilator_session_from_token(*, session_id: int, token: str) -> Certificat
         return None
     if data.get("session") != session_id:
         return None
-    session = CertificationSession.objects.select_related("center").filter(pk=session_id).first()
-    if session is None or session.status != CertificationSession.Status.CREATED:
-        return None
-    return session
+    return session_open_for_invigilation(session_id=session_id)
 
 
 def invigilator_authenticate(*, session_id, password: str, client_key: str) -> CertificationSession:
