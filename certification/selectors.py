@@ -130,6 +130,12 @@ def enrolment_learners_for_session(*, session: CertificationSession, division: s
     return [(learner, learner.pk in enrolled) for learner in learners]
 
 
+def certifiability_of_learners(*, organization: Organization, learner_ids: list[int]) -> dict[int, bool | None]:
+    """Each learner's certificability from their latest shared profile (None: unknown), for those ids only."""
+    learners = learners_list_for_organization(organization=organization, include_disabled=True)
+    return dict(learners.filter(pk__in=learner_ids).values_list("pk", "certifiable"))
+
+
 def candidate_state(candidate: Candidate) -> tuple[str, str]:
     """(code, label) of where a candidate is, for the invigilator."""
     course = getattr(candidate, "course", None)

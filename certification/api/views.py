@@ -112,10 +112,9 @@ class SessionEnrolmentsApi(_SessionMemberApi):
         created = enrolment.candidates_enrol_learners(
             session=self.session, learner_ids=data.validated_data["learner_ids"]
         )
-        certifiable = {
-            learner.pk: learner.certifiable
-            for learner, _ in selectors.enrolment_learners_for_session(session=self.session)
-        }
+        certifiable = selectors.certifiability_of_learners(
+            organization=self.session.center.organization, learner_ids=[c.organization_learner_id for c in created]
+        )
         return Response(
             [_candidate_payload(c, certifiable.get(c.organization_learner_id)) for c in created],
             status=status.HTTP_201_CREATED,
