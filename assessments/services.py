@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -167,6 +168,22 @@ _STATE_SQL = f"""
 """
 
 
+_ASSESSMENT_OF_LEARNER_SQL = f"SELECT * FROM {Assessment._meta.db_table} WHERE id = %s AND user_id = %s"
+
+
+def assessment_of_learner(*, user: User, assessment_id: int, lock: bool = False) -> Assessment | None:
+    """The learner's own assessment (locked for an answer), or None: someone else's test is not found.
+
+    Read on every question and every answer, as a raw statement: building the same query with the ORM
+    costs more than running it (bench/answer_throughput.py).
+    """
+    sql = _ASSESSMENT_OF_LEARNER_SQL + (" FOR UPDATE" if lock else "")
+    try:
+        return next(iter(Assessment.objects.raw(sql, [int(assessment_id), user.pk])), None)
+    except (ValueError, TypeError):
+        return None
+
+
 @dataclass
 class TestState:
     targets: Targets
@@ -271,6 +288,8 @@ class _CertificationAssessment(Exception):
 
 
 # The answer and the knowledge elements it creates, in one statement (the elements come as parallel arrays).
+# ``set_config(…, true)`` sets the transaction's synchronous_commit in the same round trip (see the setting
+# ANSWERS_ASYNCHRONOUS_COMMIT: about a fifth of an answer's cost is waiting for the flush).
 _ANSWER_SQL = f"""
     WITH answer AS (
         INSERT INTO {ANSWERS} (assessment_id, challenge_id, value, result, time_spent, created_at)
@@ -285,16 +304,15 @@ _ANSWER_SQL = f"""
             %(pix)s::numeric[]
         ) AS e(skill, competence, status, source, pix)
     )
-    SELECT id FROM answer
+    SELECT id, set_config('synchronous_commit', %(synchronous_commit)s, true) FROM answer
 """
 
 
 @transaction.atomic
 def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: Any, time_spent: int) -> Answer:
-    try:
-        assessment = Assessment.objects.select_for_update().get(pk=assessment_id, user=user)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError("Évaluation introuvable.", "NOT_FOUND", status_code=404) from None
+    assessment = assessment_of_learner(user=user, assessment_id=assessment_id, lock=True)
+    if assessment is None:
+        raise ApplicationError("Évaluation introuvable.", "NOT_FOUND", status_code=404)
     if assessment.type == Assessment.Type.CERTIFICATION:  # questions fixed at the start, never corrected
         raise _CertificationAssessment
     if not assessment.is_started:
@@ -334,9 +352,10 @@ def _answer_locked(*, assessment_id: int, user: User, challenge_id: str, value: 
                 "statuses": [k.status for k in new],
                 "sources": [k.source for k in new],
                 "pix": [k.earned_pix for k in new],
+                "synchronous_commit": "off" if settings.ANSWERS_ASYNCHRONOUS_COMMIT else "on",
             },
         )
-        (answer.pk,) = cursor.fetchone()
+        answer.pk = cursor.fetchone()[0]
     answer._state.adding = False  # the row exists, as after Answer.objects.create()
     answer._state.db = connection.alias
     return answer

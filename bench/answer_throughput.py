@@ -12,7 +12,8 @@ API tokens, starts gunicorn (2 sync workers) on 127.0.0.1, then runs three measu
    until the test ends (then a new learner account takes over). Prints answers/s, p50/p95 of an answer
    (GET next-challenge + POST answer) and the ratio of API requests/s to bare requests/s. Goal: ratio ≥ 0.25.
    Its latency is not a goal: a closed loop with no think time keeps N requests queued on 2 cores, so an
-   answer waits about N / throughput (Little's law) whatever the code does;
+   answer waits about N / throughput (Little's law) whatever the code does; ANSWERS_ASYNCHRONOUS_COMMIT=false
+   in the environment measures answers flushed to disk before the reply;
 3. paced — the same N learners, each thinking THINK_SECONDS ± THINK_JITTER (uniform, seeded) before every
    answer, as students do. Prints answers/s and p50/p95 of an answer under that load. Goal: p95 < 50 ms.
 """
@@ -45,6 +46,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
@@ -258,7 +260,8 @@ def main(learners: int, seconds: float) -> None:
     paced_p50, paced_p95 = percentiles(paced)
     print(
         f"{learners} élèves simultanés, {seconds:.0f} s par mesure, gunicorn 2 workers, {os.cpu_count()} cœurs, "
-        f"Python {platform.python_version()}, PostgreSQL {postgres}"
+        f"Python {platform.python_version()}, PostgreSQL {postgres}, "
+        f"commit asynchrone des réponses : {'oui' if settings.ANSWERS_ASYNCHRONOUS_COMMIT else 'non'}"
     )
     print(f"vue JSON nue      : {bare_rate:8.1f} requêtes/s, p50 {ms(statistics.median(bare_latencies))}")
     print("1. saturé (chaque élève enchaîne sans temps de réflexion) :")

@@ -15,10 +15,10 @@ from assessments.models import Assessment
 
 
 def _assessment(user, assessment_id: int) -> Assessment:
-    try:
-        return Assessment.objects.get(pk=assessment_id, user=user)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    assessment = services.assessment_of_learner(user=user, assessment_id=assessment_id)
+    if assessment is None:
+        raise Http404
+    return assessment
 
 
 class NextChallengeApi(APIView):

@@ -5,7 +5,15 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 
 from pixorga import embedded
-from pixorga.env import check_redis_url, database_config_from_url, env_int, env_list, env_str, redis_url_with_db
+from pixorga.env import (
+    check_redis_url,
+    database_config_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    redis_url_with_db,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -170,7 +178,7 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -235,5 +243,10 @@ LOGGING = {
 INVITATION_CODE_LENGTH = 10
 # Reference: 8 pix per level; the highest level a learner can reach (default 5, 6 allowed).
 MAX_REACHABLE_LEVEL = env_int("MAX_REACHABLE_LEVEL", 5)
+# A campaign or training answer is committed without waiting for the disk flush (PostgreSQL's asynchronous
+# commit): a crash of the database server may lose the answers of its last fraction of a second, which the
+# learner is then simply asked again; an answer and its knowledge elements are always kept or lost together.
+# Certification answers are always flushed. Set to false to flush every answer.
+ANSWERS_ASYNCHRONOUS_COMMIT = env_bool("ANSWERS_ASYNCHRONOUS_COMMIT", True)
 # An import task silent for this long (killed worker…) is marked as failed, asking to retry.
 LEARNER_IMPORT_STUCK_AFTER = env_int("LEARNER_IMPORT_STUCK_AFTER", 15 * 60)

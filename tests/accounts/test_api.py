@@ -32,6 +32,27 @@ def test_a_token_authenticates_api_calls(api, admin_a, school_a, password):
     }
 
 
+def test_an_unknown_token_is_refused_in_french(api, student, password):
+    token_for(api, "lea.martin1403", password)  # a real token exists, but not this one
+    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    response = api.get("/api/me/")
+    assert response.status_code in (401, 403)
+    assert response.json() == {
+        "code": "NOT_AUTHENTICATED",
+        "detail": "Vous devez être connecté pour faire cette action.",
+    }
+
+
+def test_the_token_of_a_deactivated_account_is_refused(api, admin_a, password):
+    token = token_for(api, "anne.directrice@ac-lyon.fr", password)
+    admin_a.is_active = False
+    admin_a.save(update_fields=["is_active"])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.get("/api/me/")
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] == "NOT_AUTHENTICATED"
+
+
 def test_students_get_a_token_with_their_username(api, student, password):
     assert token_for(api, "lea.martin1403", password)
 

@@ -123,3 +123,26 @@ def test_a_question_costs_one_query_and_an_answer_three_once_the_targets_are_rea
             )
         answered += 1
     assert answered >= 3
+
+
+def synchronous_commit() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(("asynchronous", "expected"), [(True, "off"), (False, "on")])
+def test_an_answer_does_not_wait_for_the_disk_flush_unless_configured(
+    student, competence, settings, asynchronous, expected
+):
+    # the test runs inside a transaction, so the answer's SET LOCAL is still visible afterwards
+    settings.ANSWERS_ASYNCHRONOUS_COMMIT = asynchronous
+    assessment = training.competence_evaluation_start(user=student, competence=competence)
+    challenge = services.assessment_next_challenge(assessment=assessment)
+    assert synchronous_commit() == "on"
+
+    services.assessment_answer(assessment_id=assessment.pk, user=student, challenge_id=challenge.id, value="#ABAND#")
+
+    assert synchronous_commit() == expected

@@ -461,6 +461,23 @@ def test_only_the_current_question_can_be_answered(session, candidate, certifiab
     assert (error.code, error.status_code) == ("CHALLENGE_NOT_ASKED", 409)
 
 
+def test_a_certification_answer_always_waits_for_the_disk_flush(session, candidate, certifiable, settings):
+    from django.db import connection
+
+    from assessments.services import assessment_answer
+
+    settings.ANSWERS_ASYNCHRONOUS_COMMIT = True  # campaigns may skip it, certification never does
+    course = enter_the_test(session, candidate, certifiable)
+    first = course_services.course_next_challenge(course=course)
+
+    assessment_answer(assessment_id=course.assessment_id, user=certifiable, challenge_id=first.pk, value="1")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert course.assessment.answers.count() == 1
+
+
 def test_past_the_deadline_the_questions_left_are_timed_out_and_the_test_is_complete(session, candidate, certifiable):
     course = enter_the_test(session, candidate, certifiable)
     first = course_services.course_next_challenge(course=course)
