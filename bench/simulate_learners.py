@@ -11,6 +11,8 @@ exhaustive test (every targeted skill asked, no inference) and a fixed non-adapt
 mean length (the same skills for everyone, spread over tubes and levels, with inference). A tube's
 estimated level is the hardest validated skill of the tube; a competence's level is the rounded mean of
 its tubes'. Goal: adaptive accuracy ≥ 90 % of exhaustive with ≤ 35 % of its questions, and above fixed.
+Also printed: the floor of any test that reports on every tube of the parcours (the analysis recommends
+tubes, so none may go unasked): one question per tube, since inference never crosses tubes.
 """
 
 from __future__ import annotations
@@ -180,6 +182,11 @@ def main(count: int, profile_id: str) -> None:
             f"{statistics.mean(errors):>12.3f}"
         )
     share = statistics.mean(lengths["adaptatif"]) / len(skills)
+    tubes = len({s.tube for s in skills})
+    print(
+        f"plancher d'un test qui renseigne chaque sujet (au moins une question par sujet, l'inférence ne passant "
+        f"pas d'un sujet à l'autre) : {tubes} questions, {tubes / len(skills):.0%} de l'exhaustif"
+    )
     ratio = accuracy["adaptatif"] / accuracy["exhaustif"]
     verdict = (
         "OK"
