@@ -177,11 +177,14 @@ def assessment_of_learner(*, user: User, assessment_id: int, lock: bool = False)
     Read on every question and every answer, as a raw statement: building the same query with the ORM
     costs more than running it (bench/answer_throughput.py).
     """
-    sql = _ASSESSMENT_OF_LEARNER_SQL + (" FOR UPDATE" if lock else "")
     try:
-        return next(iter(Assessment.objects.raw(sql, [int(assessment_id), user.pk])), None)
+        assessment_id = int(assessment_id)
     except (ValueError, TypeError):
         return None
+    if not 0 < assessment_id < 2**63:  # a bigint: PostgreSQL would refuse the parameter
+        return None
+    sql = _ASSESSMENT_OF_LEARNER_SQL + (" FOR UPDATE" if lock else "")
+    return next(iter(Assessment.objects.raw(sql, [assessment_id, user.pk])), None)
 
 
 @dataclass

@@ -188,6 +188,14 @@ def test_someone_elses_assessment_and_participation_are_404(api, school_a, conte
     )
 
 
+def test_an_assessment_id_past_the_largest_one_possible_is_a_404(api, reconciled):
+    api.force_authenticate(reconciled)
+    huge = 2**70
+    assert api.get(f"/api/assessments/{huge}/next-challenge/").status_code == 404
+    answer = api.post(f"/api/assessments/{huge}/answers/", {"challenge_id": "x", "value": "1"}, format="json")
+    assert answer.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("setup", "code"),
     [
