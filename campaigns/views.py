@@ -13,18 +13,43 @@ from campaigns import selectors
 from campaigns.results import participation_result
 from campaigns.services import participation_retry, participation_retry_delay, participation_share, participation_start
 from pixorga.errors import ApplicationError
+from pixorga.ratelimit import client_address, limit_reached, rate_limited
 from students.forms import CampaignCodeForm, ReconciliationForm
 from students.services.reconciliation import learner_reconcile_attempt
 
 UNKNOWN_CODE = "Ce code ne correspond à aucune campagne. Vérifiez-le auprès de votre enseignant."
+TOO_MANY_UNKNOWN_CODES = (
+    "Trop de codes inconnus ont été saisis depuis cette connexion. Attendez quelques minutes, puis vérifiez le "
+    "code auprès de votre enseignant."
+)
+# Only unknown codes count: a whole class behind the school's one address enters the right code at once,
+# while guessing codes means thousands of misses.
+UNKNOWN_CODES_PER_WINDOW = 30
+UNKNOWN_CODE_WINDOW_SECONDS = 10 * 60
+
+
+def _unknown_codes_key(request: HttpRequest) -> str:
+    return f"campaign-code:{client_address(request)}"
+
+
+def _campaign_by_code_counting_misses(request: HttpRequest, code: str):
+    """The campaign of ``code``; an unknown code counts against the address (Http404 all the same)."""
+    try:
+        return selectors.campaign_get_by_code(code=code)
+    except Http404:
+        rate_limited(_unknown_codes_key(request), limit=UNKNOWN_CODES_PER_WINDOW, seconds=UNKNOWN_CODE_WINDOW_SECONDS)
+        raise
 
 
 @require_http_methods(["GET", "POST"])
 def code_entry(request: HttpRequest) -> HttpResponse:
     form = CampaignCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if limit_reached(_unknown_codes_key(request), limit=UNKNOWN_CODES_PER_WINDOW):
+            form.add_error("code", TOO_MANY_UNKNOWN_CODES)
+            return render(request, "campaigns/code_entry.html", {"form": form}, status=429)
         try:
-            campaign = selectors.campaign_get_by_code(code=form.cleaned_data["code"])
+            campaign = _campaign_by_code_counting_misses(request, form.cleaned_data["code"])
         except Http404:
             form.add_error("code", UNKNOWN_CODE)
         else:
@@ -34,7 +59,9 @@ def code_entry(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def landing(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = selectors.campaign_get_by_code(code=code)
+    if limit_reached(_unknown_codes_key(request), limit=UNKNOWN_CODES_PER_WINDOW):
+        return render(request, "429.html", {"message": TOO_MANY_UNKNOWN_CODES}, status=429)
+    campaign = _campaign_by_code_counting_misses(request, code)
     learner = selectors.learner_of_user_for_campaign(campaign=campaign, user=request.user)
     needs_reconciliation = campaign.is_restricted and request.user.is_authenticated and learner is None
     participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)

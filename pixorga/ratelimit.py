@@ -11,6 +11,11 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def limit_reached(key: str, *, limit: int) -> bool:
+    """True when ``key`` already used its ``limit`` hits in the current window (counts nothing)."""
+    return (cache.get(f"ratelimit:{key}") or 0) >= limit
+
+
 def rate_limited(key: str, *, limit: int, seconds: int) -> bool:
     """Count one hit for ``key``; True once more than ``limit`` hits happened in the window."""
     cache_key = f"ratelimit:{key}"

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignParticipation
@@ -146,3 +147,28 @@ def test_the_campaign_list_counts_participants_and_shared_results(client, member
     assert "Rentrée 2nde 3" in page and "Ancienne" not in page
     assert "<td>2</td><td>1</td>" in page
     assert "Ancienne" in client.get(url("list", org_id=school_a.pk), {"statut": "archivees"}).content.decode()
+
+
+def test_guessing_codes_is_stopped_but_a_class_entering_the_right_code_never_is(client, school_a):
+    from campaigns.views import TOO_MANY_UNKNOWN_CODES, UNKNOWN_CODES_PER_WINDOW
+
+    campaign = CampaignFactory(organization=school_a)
+    for _ in range(40):  # a class behind the school's one address
+        assert client.post(url("code_entry"), {"code": campaign.code}).status_code == 302
+    for number in range(UNKNOWN_CODES_PER_WINDOW):
+        assert client.post(url("code_entry"), {"code": f"ZZZZZZ{number:03d}"}).status_code == 400
+
+    refused = client.post(url("code_entry"), {"code": campaign.code})
+    assert refused.status_code == 429
+    assert escape(TOO_MANY_UNKNOWN_CODES) in refused.content.decode()
+    landing = client.get(url("landing", code=campaign.code))
+    assert landing.status_code == 429 and escape(TOO_MANY_UNKNOWN_CODES) in landing.content.decode()
+
+
+def test_unknown_codes_typed_in_the_address_bar_count_too(client, school_a):
+    from campaigns.views import UNKNOWN_CODES_PER_WINDOW
+
+    campaign = CampaignFactory(organization=school_a)
+    for number in range(UNKNOWN_CODES_PER_WINDOW):
+        assert client.get(url("landing", code=f"ZZZZZZ{number:03d}")).status_code == 404
+    assert client.post(url("code_entry"), {"code": campaign.code}).status_code == 429
