@@ -27,6 +27,14 @@ def learner_of_user_for_campaign(*, campaign: Campaign, user: User) -> Organizat
     return campaign.organization.learners.filter(user=user, is_disabled=False).first()
 
 
+def learner_has_left(*, campaign: Campaign, user: User) -> bool:
+    """The user's only records in the campaign's organisation are disabled: they left the school."""
+    if not user.is_authenticated:
+        return False
+    records = list(campaign.organization.learners.filter(user=user).values_list("is_disabled", flat=True))
+    return bool(records) and all(records)
+
+
 def participation_current_for_user(*, campaign: Campaign, user: User):
     if not user.is_authenticated:
         return None

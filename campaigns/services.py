@@ -5,8 +5,10 @@ Rules:
   skills (tubes up to their cap) into the campaign; PROFILES_COLLECTION has neither profile nor title;
 - codes are 6 readable letters + 3 digits, unique (the database constraint settles races);
 - admins and the campaign's owner manage it (edit, archive); any member sees it;
-- starting is refused for an archived campaign, a learner who is not on the school's list (restricted
-  campaigns), a missing external id, or an ongoing participation; sharing computes the results once.
+- starting is refused (reference §5.2, in its order) for a learner who has left the school, an archived
+  campaign, a learner who is not on the school's list (restricted campaigns), an ongoing participation,
+  a school record already used by another account, or a missing external id; sharing computes the
+  results once.
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ CAMPAIGN_ARCHIVED = "Cette campagne est archivée : elle n'accepte plus de parti
 NOT_ON_THE_LIST = "Vous devez d'abord vous identifier parmi les élèves de l'établissement."
 EXTERNAL_ID_REQUIRED = "Renseignez « {label} » pour commencer."
 ALREADY_PARTICIPATING = "Vous participez déjà à cette campagne."
+LEARNER_DISABLED = (
+    "Vous ne figurez plus parmi les élèves de cet établissement : vous ne pouvez pas participer à ses campagnes. "
+    "Adressez-vous à votre établissement si c'est une erreur."
+)
+LEARNER_ALREADY_USED = (
+    "Un autre compte a déjà participé à cette campagne pour cet élève. Connectez-vous avec ce compte-là, "
+    "ou demandez à votre enseignant de vérifier votre rattachement."
+)
 NOT_FINISHED = "Terminez le test avant d'envoyer vos résultats."
 INVALID_EMAIL = "« {label} » doit être une adresse e-mail valide."
 RETRY_NOT_ALLOWED = "Cette campagne ne permet pas de repasser le parcours."
@@ -93,6 +103,8 @@ def campaign_create(
                     title=title.strip(),
                     custom_landing_page_text=custom_landing_page_text.strip(),
                     external_id_label=external_id_label.strip(),
+                    external_id_type=external_id_type if external_id_label.strip() else Campaign.ExternalIdType.STRING,
+                    multiple_sendings=multiple_sendings,
                     creator=creator,
                     owner=owner or creator,
                     code=campaign_code_generate(),
@@ -172,9 +184,12 @@ def campaign_unarchive(*, campaign: Campaign, membership: Membership) -> Campaig
 def participation_start(*, campaign: Campaign, user: User, participant_external_id: str = "") -> CampaignParticipation:
     """Join a campaign (reference §5.2); an assessment campaign also starts its test."""
     campaign = Campaign.objects.select_for_update().select_related("organization").get(pk=campaign.pk)
+    learners = list(campaign.organization.learners.filter(user=user))
+    learner = next((one for one in learners if not one.is_disabled), None)
+    if learners and learner is None:  # rule 1: a learner who has left the school
+        raise ApplicationError(LEARNER_DISABLED, "LEARNER_DISABLED", status_code=403)
     if campaign.is_archived or campaign.deleted_at:
         raise ApplicationError(CAMPAIGN_ARCHIVED, "CAMPAIGN_ARCHIVED", status_code=403)
-    learner = campaign.organization.learners.filter(user=user, is_disabled=False).first()
     if campaign.is_restricted and learner is None:
         raise ApplicationError(NOT_ON_THE_LIST, "NOT_RECONCILED", status_code=403)
     existing = campaign.participations.filter(user=user, is_improved=False, deleted_at__isnull=True).first()
@@ -188,6 +203,13 @@ def participation_start(*, campaign: Campaign, user: User, participant_external_
             validate_email(external_id)
         except ValidationError as exc:
             raise ApplicationError(INVALID_EMAIL.format(label=campaign.external_id_label), "INVALID_EMAIL") from exc
+    if (
+        learner is not None
+        and campaign.participations.filter(organization_learner=learner, deleted_at__isnull=True)
+        .exclude(user=user)
+        .exists()
+    ):
+        raise ApplicationError(LEARNER_ALREADY_USED, "ORGANIZATION_LEARNER_HAS_ALREADY_PARTICIPATED", status_code=409)
     if learner is None:
         from students.models import OrganizationLearner
 
@@ -266,18 +288,33 @@ def campaign_delete(*, campaign: Campaign, membership: Membership) -> None:
     )
 
 
+def _nothing_to_improve(participation: CampaignParticipation) -> bool:
+    return (
+        participation.campaign.type == Campaign.Type.ASSESSMENT
+        and participation.mastery_rate is not None
+        and participation.mastery_rate >= 1
+    )
+
+
 def participation_retry_delay(participation: CampaignParticipation) -> int | None:
-    """Days left before "Repasser mon parcours" (0 = now), or None when retrying is not possible at all."""
+    """Days left before "Repasser mon parcours" (0 = now), or None when retrying is not possible at all.
+
+    Reference §5.3 canRetry: active learner, campaign neither archived nor deleted, several sendings
+    allowed, results shared and, for an assessment, not everything mastered yet; then 4 days after sharing.
+    """
     campaign = participation.campaign
+    learner = participation.organization_learner
     if (
         not campaign.multiple_sendings
         or campaign.is_archived
+        or campaign.deleted_at
+        or participation.deleted_at
+        or (learner is not None and learner.is_disabled)
         or participation.status != CampaignParticipation.Status.SHARED
+        or _nothing_to_improve(participation)
     ):
         return None
     if campaign.type == Campaign.Type.ASSESSMENT:
-        if participation.mastery_rate is not None and participation.mastery_rate >= 1:
-            return None
         remaining = participation.shared_at + timedelta(days=MIN_DAYS_BEFORE_RETRYING) - timezone.now()
         return max(0, -(-int(remaining.total_seconds()) // 86400))
     return 0
@@ -287,13 +324,15 @@ def participation_retry_delay(participation: CampaignParticipation) -> int | Non
 def participation_retry(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
     """A new sending (reference §5.3): the shared participation is kept as "improved", a new one starts."""
     participation = (
-        CampaignParticipation.objects.select_for_update()
-        .select_related("campaign")
+        CampaignParticipation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organization_learner")
         .filter(pk=participation.pk, user=user, is_improved=False, deleted_at__isnull=True)
         .first()
     )
     if participation is None:
         raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
+    if _nothing_to_improve(participation):
+        raise ApplicationError(RETRY_NOTHING_TO_IMPROVE, "NOTHING_TO_IMPROVE", status_code=403)
     days = participation_retry_delay(participation)
     if days is None:
         raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)

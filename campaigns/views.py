@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.selectors import profile_for_user
 from campaigns import selectors
 from campaigns.results import participation_result
-from campaigns.services import participation_retry, participation_retry_delay, participation_share, participation_start
+from campaigns.services import (
+    LEARNER_DISABLED,
+    participation_retry,
+    participation_retry_delay,
+    participation_share,
+    participation_start,
+)
 from pixorga.errors import ApplicationError
 from pixorga.ratelimit import client_address, limit_reached, rate_limited
 from students.forms import CampaignCodeForm, ReconciliationForm
@@ -24,7 +30,7 @@ TOO_MANY_UNKNOWN_CODES = (
 )
 # Only unknown codes count: a whole class behind the school's one address enters the right code at once,
 # while guessing codes means thousands of misses.
-UNKNOWN_CODES_PER_WINDOW = 30
+UNKNOWN_CODES_PER_WINDOW = 100
 UNKNOWN_CODE_WINDOW_SECONDS = 10 * 60
 
 
@@ -65,6 +71,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
     learner = selectors.learner_of_user_for_campaign(campaign=campaign, user=request.user)
     needs_reconciliation = campaign.is_restricted and request.user.is_authenticated and learner is None
     participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    has_left = learner is None and selectors.learner_has_left(campaign=campaign, user=request.user)
     return render(
         request,
         "campaigns/landing.html",
@@ -73,6 +80,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
             "learner": learner,
             "needs_reconciliation": needs_reconciliation,
             "participation": participation,
+            "has_left": LEARNER_DISABLED if has_left else "",
         },
     )
 

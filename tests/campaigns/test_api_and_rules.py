@@ -203,7 +203,7 @@ def test_an_assessment_id_past_the_largest_one_possible_is_a_404(api, reconciled
         (lambda c, u: c.organization.learners.filter(user=u).update(user=None), "NOT_RECONCILED"),
         (lambda c, u: setattr(c, "external_id_label", "N° de groupe") or c.save(), "MISSING_EXTERNAL_ID"),
         (lambda c, u: CampaignParticipation.objects.create(campaign=c, user=u), "ALREADY_PARTICIPATING"),
-        (lambda c, u: c.organization.learners.filter(user=u).update(is_disabled=True), "NOT_RECONCILED"),
+        (lambda c, u: c.organization.learners.filter(user=u).update(is_disabled=True), "LEARNER_DISABLED"),
     ],
     ids=["archived", "not-reconciled", "external-id", "already", "disabled-learner"],
 )

@@ -172,3 +172,90 @@ def test_unknown_codes_typed_in_the_address_bar_count_too(client, school_a):
     for number in range(UNKNOWN_CODES_PER_WINDOW):
         assert client.get(url("landing", code=f"ZZZZZZ{number:03d}")).status_code == 404
     assert client.post(url("code_entry"), {"code": campaign.code}).status_code == 429
+
+
+def test_the_creation_page_keeps_multiple_sendings_and_the_email_external_id(client, school_a, member_a):
+    client.force_login(member_a)
+    response = client.post(
+        url("orga_create", org_id=school_a.pk),
+        {
+            "name": "Collecte 2nde",
+            "type": "PROFILES_COLLECTION",
+            "ask_external_id": "oui",
+            "external_id_label": "E-mail académique",
+            "external_id_type": "EMAIL",
+            "multiple_sendings": "on",
+        },
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(name="Collecte 2nde")
+    assert campaign.multiple_sendings and campaign.external_id_type == "EMAIL"
+
+
+def test_an_external_id_type_without_an_external_id_is_plain_text(school_a, member_a):
+    campaign = services.campaign_create(
+        organization=school_a, creator=member_a, name="C", type="PROFILES_COLLECTION", external_id_type="EMAIL"
+    )
+    assert campaign.external_id_type == "STRING"
+
+
+def test_a_learner_who_left_the_school_cannot_join_and_is_told_why(client, school_a, student):
+    OrganizationLearnerFactory(organization=school_a, user=student, is_disabled=True)
+    campaign = CampaignFactory(organization=school_a, type="ASSESSMENT")
+    with pytest.raises(ApplicationError) as error:
+        services.participation_start(campaign=campaign, user=student)
+    assert (error.value.code, error.value.status_code) == ("LEARNER_DISABLED", 403)
+    client.force_login(student)
+    page = client.get(url("landing", code=campaign.code)).content.decode()
+    assert escape(services.LEARNER_DISABLED) in page and "Je m&#x27;identifie" not in page
+
+
+def test_a_learner_who_left_a_school_that_does_not_import_students_cannot_join_either(student):
+    from tests.accounts.factories import OrganizationFactory
+
+    company = OrganizationFactory(type="PRO", is_managing_students=False)
+    OrganizationLearnerFactory(organization=company, user=student, is_disabled=True)
+    campaign = CampaignFactory(organization=company, type="PROFILES_COLLECTION")
+    with pytest.raises(ApplicationError) as error:
+        services.participation_start(campaign=campaign, user=student)
+    assert error.value.code == "LEARNER_DISABLED"
+    assert company.learners.filter(user=student).count() == 1  # no fresh record to get round the rule
+
+
+def test_a_school_record_already_used_by_another_account_cannot_join_again(school_a, student):
+    learner = OrganizationLearnerFactory(organization=school_a, user=student)
+    campaign = CampaignFactory(organization=school_a, type="PROFILES_COLLECTION")
+    first = UserFactory()
+    CampaignParticipation.objects.create(campaign=campaign, user=first, organization_learner=learner)
+    with pytest.raises(ApplicationError) as error:
+        services.participation_start(campaign=campaign, user=student)
+    assert (error.value.code, error.value.status_code) == ("ORGANIZATION_LEARNER_HAS_ALREADY_PARTICIPATED", 409)
+
+
+def test_nothing_left_to_learn_is_said_so_and_a_learner_who_left_cannot_retry(school_a, student):
+    campaign = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
+    perfect = shared(campaign, student, days_ago=9, mastery=1)
+    with pytest.raises(ApplicationError) as error:
+        services.participation_retry(participation=perfect, user=student)
+    assert error.value.code == "NOTHING_TO_IMPROVE" and error.value.message == services.RETRY_NOTHING_TO_IMPROVE
+
+    other = UserFactory()
+    learner = OrganizationLearnerFactory(organization=school_a, user=other, is_disabled=True)
+    left = shared(campaign, other, days_ago=9)
+    left.organization_learner = learner
+    left.save()
+    assert services.participation_retry_delay(left) is None
+    with pytest.raises(ApplicationError) as error:
+        services.participation_retry(participation=left, user=other)
+    assert error.value.code == "RETRY_NOT_ALLOWED"
+
+
+def test_an_archived_campaign_still_shows_a_participant_their_results(client, school_a, student):
+    OrganizationLearnerFactory(organization=school_a, user=student)
+    campaign = CampaignFactory(organization=school_a, type="ASSESSMENT")
+    shared(campaign, student)
+    campaign.archived_at = timezone.now()
+    campaign.save()
+    client.force_login(student)
+    page = client.get(url("landing", code=campaign.code)).content.decode()
+    assert "Cette campagne est terminée" in page and url("result", code=campaign.code) in page
