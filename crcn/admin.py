@@ -100,7 +100,16 @@ class TargetProfileAdmin(admin.ModelAdmin):
     list_filter = ("category", "is_public", "outdated")
     search_fields = ("name", "key")
     readonly_fields = ("key", "name", "category", "description")
-    fields = ("key", "name", "category", "description", "is_public", "outdated", "organizations")
+    fields = (
+        "key",
+        "name",
+        "category",
+        "description",
+        "is_public",
+        "are_knowledge_elements_resettable",
+        "outdated",
+        "organizations",
+    )
     filter_horizontal = ("organizations",)
     inlines = [TargetProfileTubeInline, StageInline]
 

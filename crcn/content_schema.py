@@ -338,6 +338,9 @@ def validate_target_profiles(
                 errors.add(where, f"« {field_name} » manquant")
         if profile.get("category") not in TARGET_PROFILE_CATEGORIES:
             errors.add(where, f"catégorie « {profile.get('category')} » inconnue")
+        for flag in ("is_public", "resettable"):
+            if flag in profile and not isinstance(profile[flag], bool):
+                errors.add(where, f"« {flag} » vaut true ou false")
         tubes = profile.get("tubes")
         if not isinstance(tubes, list) or not tubes:
             errors.add(where, "aucun sujet")

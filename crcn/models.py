@@ -201,6 +201,8 @@ class TargetProfile(models.Model):
     description = models.TextField("description")
     is_public = models.BooleanField("proposé à toutes les organisations", default=True)
     outdated = models.BooleanField("obsolète", default=False)
+    # Reference §5.3 canReset: a learner may « Remettre à zéro et repasser » a campaign on this parcours.
+    are_knowledge_elements_resettable = models.BooleanField("remise à zéro possible par l'élève", default=False)
     organizations = models.ManyToManyField(
         "accounts.Organization", related_name="shared_target_profiles", blank=True, verbose_name="partagé avec"
     )

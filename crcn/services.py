@@ -172,6 +172,7 @@ def _write_bank(bank: ContentBank) -> dict[str, int]:
                 "category": profile["category"],
                 "description": profile["description"].strip(),
                 "is_public": bool(profile.get("is_public", True)),
+                "are_knowledge_elements_resettable": bool(profile.get("resettable", False)),
                 "outdated": False,
             },
         )

@@ -83,8 +83,19 @@ def _broken(tmp_path, mutate):
             lambda d, p: d["tubes"][0]["skills"][1]["challenges"].pop(),
             "1.1.yaml > @sujet11x0 > @sujet11x02 : au moins 2 épreuves (variantes) par acquis",
         ),
+        (
+            lambda d, p: p["target_profiles"][0].update(resettable="oui"),
+            "target_profiles.yaml > parcours-essai : « resettable » vaut true ou false",
+        ),
     ],
-    ids=["duplicate-id", "missing-solution", "unknown-profile-tube", "solution-out-of-range", "no-variant"],
+    ids=[
+        "duplicate-id",
+        "missing-solution",
+        "unknown-profile-tube",
+        "solution-out-of-range",
+        "no-variant",
+        "resettable-not-a-boolean",
+    ],
 )
 def test_a_broken_bank_is_refused_naming_file_and_item_and_nothing_is_written(tmp_path, mutate, expected):
     with pytest.raises(ContentError) as error:
@@ -124,6 +135,15 @@ def test_a_profile_removed_from_the_files_becomes_outdated(tmp_path):
     content_load(content_dir=write_bank(tmp_path / "v2", profiles=profiles))
     assert TargetProfile.objects.get(key="parcours-essai").outdated
     assert not TargetProfile.objects.get(key="autre-parcours").outdated
+
+
+def test_a_parcours_says_whether_learners_may_reset_it_and_by_default_they_may_not(tmp_path):
+    content_load(content_dir=write_bank(tmp_path / "v1"))
+    assert not TargetProfile.objects.get(key="parcours-essai").are_knowledge_elements_resettable
+    profiles = profiles_data()
+    profiles["target_profiles"][0]["resettable"] = True
+    content_load(content_dir=write_bank(tmp_path / "v2", profiles=profiles))
+    assert TargetProfile.objects.get(key="parcours-essai").are_knowledge_elements_resettable
 
 
 def test_the_profile_description_lists_tubes_by_competence_with_caps(tmp_path):
