@@ -48,6 +48,24 @@ def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -
     return {ke.skill_id: ke for ke in latest if ke.status != KnowledgeElement.Status.RESET}
 
 
+def knowledge_reset(*, user: User, skill_ids: list[str]) -> int:
+    """Forget what the learner knows of these skills (reference §2): each current element is copied as
+    ``reset`` with 0 pix, so the history stays and the skills can be asked again. Returns how many."""
+    current = current_knowledge(user=user, skill_ids=skill_ids)
+    KnowledgeElement.objects.bulk_create(
+        KnowledgeElement(
+            user=user,
+            skill_id=ke.skill_id,
+            competence_code=ke.competence_code,
+            status=KnowledgeElement.Status.RESET,
+            source=ke.source,
+            earned_pix=0,
+        )
+        for ke in current.values()
+    )
+    return len(current)
+
+
 @dataclass(frozen=True, slots=True)
 class KnownSkill:
     """What the engine needs of the latest knowledge element of a skill (hot path: no model instance)."""

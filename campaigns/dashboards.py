@@ -9,6 +9,7 @@ Python. The number of queries never grows with the number of participants.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from assessments.models import KnowledgeElement
 from campaigns.analysis import CompetenceCollectiveResult, TubeRecommendation, analyse_situations, bubbles
 from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, knowledge_at_share, latest_at_share_sql
 from campaigns.models import Campaign, CampaignParticipation
+from campaigns.results import profile_at_share
 from crcn.models import Competence, Skill, Tube, Tutorial
 from students.models import OrganizationLearner, fold_for_search
 
@@ -106,42 +108,74 @@ class ResultRow:
     participation: CampaignParticipation
     mastery_percentage: int | None
     stage_title: str
-    stage_number: int | None
+    stage_number: int | None  # as in the CSV: stages acquired, the zero stage not counted
     sendings: int
     evolution: str | None
+    stages_total: int | None = None  # as in the CSV header « Palier obtenu (/N) »
+
+
+EVOLUTION_LABELS = {"increase": "↗ en progrès", "decrease": "↘ en baisse", "stable": "→ stable"}
+
+
+def stage_number_as_exported(thresholds: Sequence[int], mastery_percentage: int) -> int:
+    """The « Palier obtenu » figure of the CSV export: stages acquired minus the zero stage (0 to N)."""
+    return sum(1 for threshold in thresholds if threshold <= mastery_percentage) - 1
+
+
+def evolution(before: float | None, now: float | None) -> str | None:
+    """Against the learner's previous sending (reference pix-domain §5.4); None when there is nothing to compare."""
+    if before is None or now is None:
+        return None
+    return "increase" if now > before else "decrease" if now < before else "stable"
 
 
 def campaign_results(campaign: Campaign, participations: list[CampaignParticipation]) -> list[ResultRow]:
+    """The Résultats rows: stage numbered as in the export, evolution from the previous sending (mastery or pix)."""
     stages = list(campaign.target_profile.stages.order_by("threshold")) if campaign.target_profile_id else []
+    thresholds = [s.threshold for s in stages]
     users = [p.user_id for p in participations if p.user_id]
     sendings = Counter(
         campaign.participations.filter(user_id__in=users, status="SHARED", deleted_at__isnull=True).values_list(
             "user_id", flat=True
         )
     )
-    previous: dict[int, float] = {}
-    for user_id, rate in (
+    collects_profiles = campaign.type == Campaign.Type.PROFILES_COLLECTION
+
+    def compared(rate: Decimal | None, pix: int | None) -> float | None:
+        value = pix if collects_profiles else rate
+        return None if value is None else float(value)
+
+    previous: dict[int, float | None] = {}
+    for user_id, rate, pix in (
         campaign.participations.filter(user_id__in=users, is_improved=True, status="SHARED")
         .order_by("user_id", "-shared_at")
-        .values_list("user_id", "mastery_rate")
+        .values_list("user_id", "mastery_rate", "pix_score")
     ):
-        previous.setdefault(user_id, float(rate or 0))
+        previous.setdefault(user_id, compared(rate, pix))
     rows = []
     for participation in participations:
-        shared = participation.status == "SHARED" and participation.mastery_rate is not None
-        percentage = round(float(participation.mastery_rate) * 100) if shared else None
-        stage_title, stage_number = "", None
-        if shared and stages:
-            index = max(i for i, s in enumerate(stages) if s.threshold <= percentage)
-            stage_title, stage_number = stages[index].prescriber_title, index + 1
-        evolution = None
+        shared = participation.status == "SHARED"
+        assessed = shared and participation.mastery_rate is not None
+        percentage = round(float(participation.mastery_rate) * 100) if assessed else None
+        stage_title, stage_number, stages_total = "", None, None
+        if assessed and stages:
+            number = stage_number_as_exported(thresholds, percentage)
+            if number >= 0:
+                stage_title, stage_number, stages_total = stages[number].prescriber_title, number, len(stages) - 1
+        change = None
         if shared and participation.user_id in previous:
-            before = previous[participation.user_id]
-            now = float(participation.mastery_rate)
-            evolution = "increase" if now > before else "decrease" if now < before else "stable"
+            change = evolution(
+                previous[participation.user_id], compared(participation.mastery_rate, participation.pix_score)
+            )
         rows.append(
             ResultRow(
-                participation, percentage, stage_title, stage_number, sendings.get(participation.user_id, 0), evolution
+                participation,
+                percentage,
+                stage_title,
+                stage_number,
+                sendings.get(participation.user_id, 0),
+                change,
+                stages_total,
             )
         )
     return rows
@@ -257,9 +291,11 @@ class ParticipantDetail:
 
 
 def participant_detail(campaign: Campaign, participation: CampaignParticipation) -> ParticipantDetail:
-    """One participant as the teacher sees them: results per competence and tube, answers, tutorials."""
+    """One participant as the teacher sees them: results per competence and tube, answers, tutorials.
+
+    All read as they were when shared, the profile of a profile collection too (the profile as sent).
+    """
     from assessments.models import Answer
-    from assessments.selectors import profile_for_user
 
     skills = list(Skill.objects.filter(campaign_links__campaign=campaign).select_related("tube__competence"))
     state = {}
@@ -293,5 +329,5 @@ def participant_detail(campaign: Campaign, participation: CampaignParticipation)
         and participation.status == "SHARED"
         and participation.user_id
     ):
-        profile = profile_for_user(user=participation.user)[0]
+        profile = profile_at_share(participation=participation)[0]
     return ParticipantDetail(participation, competences, answers, tutorials, profile)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, User
 from assessments.algorithm.scoring import mastery_rate
 from assessments.models import Assessment, KnowledgeElement
-from assessments.services import current_knowledge
+from assessments.services import current_knowledge, knowledge_reset
 from campaigns.models import CODE_DIGITS, CODE_LETTERS, Campaign, CampaignParticipation, CampaignSkill
 from crcn.models import Skill, TargetProfile
 from pixorga.errors import ApplicationError
@@ -52,6 +52,8 @@ INVALID_EMAIL = "« {label} » doit être une adresse e-mail valide."
 RETRY_NOT_ALLOWED = "Cette campagne ne permet pas de repasser le parcours."
 RETRY_TOO_EARLY = "Vous pourrez repasser ce parcours dans {days} jour{s}."
 RETRY_NOTHING_TO_IMPROVE = "Vous avez déjà réussi tout le parcours."
+RESET_NOT_ALLOWED = "Ce parcours ne peut pas être remis à zéro."
+RESET_TOO_EARLY = "Vous pourrez remettre à zéro et repasser ce parcours dans {days} jour{s}."
 NOT_ALLOWED_TO_DELETE = "Seuls les administrateurs et le propriétaire de la campagne peuvent la supprimer."
 MIN_DAYS_BEFORE_RETRYING = 4
 ALREADY_SHARED = "Vos résultats ont déjà été envoyés."
@@ -296,50 +298,73 @@ def _nothing_to_improve(participation: CampaignParticipation) -> bool:
     )
 
 
+def _may_send_again(participation: CampaignParticipation) -> bool:
+    """What retrying and resetting both need (reference §5.3): an active learner, a campaign neither archived
+    nor deleted that allows several sendings, and results already shared."""
+    campaign = participation.campaign
+    learner = participation.organization_learner
+    return (
+        campaign.multiple_sendings
+        and not campaign.is_archived
+        and not campaign.deleted_at
+        and not participation.deleted_at
+        and not (learner is not None and learner.is_disabled)
+        and participation.status == CampaignParticipation.Status.SHARED
+    )
+
+
+def _days_left_after_sharing(participation: CampaignParticipation) -> int:
+    remaining = participation.shared_at + timedelta(days=MIN_DAYS_BEFORE_RETRYING) - timezone.now()
+    return max(0, -(-int(remaining.total_seconds()) // 86400))
+
+
 def participation_retry_delay(participation: CampaignParticipation) -> int | None:
     """Days left before "Repasser mon parcours" (0 = now), or None when retrying is not possible at all.
 
-    Reference §5.3 canRetry: active learner, campaign neither archived nor deleted, several sendings
-    allowed, results shared and, for an assessment, not everything mastered yet; then 4 days after sharing.
+    Reference §5.3 canRetry: see ``_may_send_again``, and for an assessment something left to learn and
+    4 days since sharing; a profile may be sent again at once.
     """
-    campaign = participation.campaign
-    learner = participation.organization_learner
-    if (
-        not campaign.multiple_sendings
-        or campaign.is_archived
-        or campaign.deleted_at
-        or participation.deleted_at
-        or (learner is not None and learner.is_disabled)
-        or participation.status != CampaignParticipation.Status.SHARED
-        or _nothing_to_improve(participation)
-    ):
+    if not _may_send_again(participation) or _nothing_to_improve(participation):
         return None
-    if campaign.type == Campaign.Type.ASSESSMENT:
-        remaining = participation.shared_at + timedelta(days=MIN_DAYS_BEFORE_RETRYING) - timezone.now()
-        return max(0, -(-int(remaining.total_seconds()) // 86400))
+    if participation.campaign.type == Campaign.Type.ASSESSMENT:
+        return _days_left_after_sharing(participation)
     return 0
 
 
-@transaction.atomic(durable=True)
-def participation_retry(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
-    """A new sending (reference §5.3): the shared participation is kept as "improved", a new one starts."""
-    participation = (
+def participation_reset_delay(participation: CampaignParticipation) -> int | None:
+    """Days left before « Remettre à zéro et repasser » (0 = now), or None when the campaign does not allow it.
+
+    Reference §5.3 canReset: an assessment on a parcours that allows it, see ``_may_send_again``, 4 days
+    after sharing — even when everything was mastered, since the point is to start from scratch.
+    """
+    campaign = participation.campaign
+    profile = campaign.target_profile
+    if (
+        campaign.type != Campaign.Type.ASSESSMENT
+        or profile is None
+        or not profile.are_knowledge_elements_resettable
+        or not _may_send_again(participation)
+    ):
+        return None
+    return _days_left_after_sharing(participation)
+
+
+def _shared_participation_locked(participation: CampaignParticipation, user: User) -> CampaignParticipation | None:
+    return (
         CampaignParticipation.objects.select_for_update(of=("self",))
-        .select_related("campaign", "organization_learner")
+        .select_related("campaign__target_profile", "organization_learner")
         .filter(pk=participation.pk, user=user, is_improved=False, deleted_at__isnull=True)
         .first()
     )
-    if participation is None:
-        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
-    if _nothing_to_improve(participation):
-        raise ApplicationError(RETRY_NOTHING_TO_IMPROVE, "NOTHING_TO_IMPROVE", status_code=403)
-    days = participation_retry_delay(participation)
-    if days is None:
-        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
+
+
+def _refuse_too_early(days: int, message: str, code: str) -> None:
     if days > 0:
-        raise ApplicationError(
-            RETRY_TOO_EARLY.format(days=days, s="s" if days > 1 else ""), "RETRY_TOO_EARLY", status_code=412
-        )
+        raise ApplicationError(message.format(days=days, s="s" if days > 1 else ""), code, status_code=412)
+
+
+def _new_sending(participation: CampaignParticipation, user: User) -> CampaignParticipation:
+    """The shared participation is kept as "improved" (its results stay for the teacher); a new one starts."""
     participation.is_improved = True
     participation.save(update_fields=["is_improved"])
     campaign = participation.campaign
@@ -357,3 +382,32 @@ def participation_retry(*, participation: CampaignParticipation, user: User) -> 
     if campaign.type == Campaign.Type.ASSESSMENT:
         Assessment.objects.create(user=user, type=Assessment.Type.CAMPAIGN, participation=new)
     return new
+
+
+@transaction.atomic(durable=True)
+def participation_retry(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
+    """ "Repasser mon parcours" (reference §5.3): failures older than 4 days may be asked again."""
+    participation = _shared_participation_locked(participation, user)
+    if participation is None:
+        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
+    if _nothing_to_improve(participation):
+        raise ApplicationError(RETRY_NOTHING_TO_IMPROVE, "NOTHING_TO_IMPROVE", status_code=403)
+    days = participation_retry_delay(participation)
+    if days is None:
+        raise ApplicationError(RETRY_NOT_ALLOWED, "RETRY_NOT_ALLOWED", status_code=403)
+    _refuse_too_early(days, RETRY_TOO_EARLY, "RETRY_TOO_EARLY")
+    return _new_sending(participation, user)
+
+
+@transaction.atomic(durable=True)
+def participation_reset(*, participation: CampaignParticipation, user: User) -> CampaignParticipation:
+    """« Remettre à zéro et repasser » (reference §5.3): what the learner knew of the campaign's skills is
+    reset (history kept, pix withdrawn), then a new test starts on every skill."""
+    participation = _shared_participation_locked(participation, user)
+    days = participation_reset_delay(participation) if participation is not None else None
+    if days is None:
+        raise ApplicationError(RESET_NOT_ALLOWED, "RESET_NOT_ALLOWED", status_code=403)
+    _refuse_too_early(days, RESET_TOO_EARLY, "RESET_TOO_EARLY")
+    skill_ids = list(participation.campaign.campaign_skills.values_list("skill_id", flat=True))
+    knowledge_reset(user=user, skill_ids=skill_ids)
+    return _new_sending(participation, user)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orga/<int:org_id>/campagnes/<int:campaign_id>/modifier/", orga_views.campaign_edit, name="orga_edit"),
     path("orga/<int:org_id>/campagnes/<int:campaign_id>/supprimer/", orga_views.campaign_delete, name="orga_delete"),
     path("campagnes/<str:code>/repasser/", views.retry, name="retry"),
+    path("campagnes/<str:code>/remettre-a-zero/", views.reset, name="reset"),
     path(
         "orga/<int:org_id>/campagnes/<int:campaign_id>/exporter/", orga_views.export_request, name="orga_export_request"
     ),

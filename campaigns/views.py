@@ -8,11 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.selectors import profile_for_user
 from campaigns import selectors
-from campaigns.results import participation_result
+from campaigns.results import participation_profile, participation_result
 from campaigns.services import (
     LEARNER_DISABLED,
+    participation_reset,
+    participation_reset_delay,
     participation_retry,
     participation_retry_delay,
     participation_share,
@@ -126,11 +127,12 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
         "campaign": campaign,
         "participation": participation,
         "retry_in_days": participation_retry_delay(participation),
+        "reset_in_days": participation_reset_delay(participation),
     }
     if campaign.type == campaign.Type.ASSESSMENT:
         context["result"] = participation_result(participation=participation)
     else:
-        scores, total, certifiable = profile_for_user(user=request.user)
+        scores, total, certifiable = participation_profile(participation=participation)
         context.update(profile_scores=scores, profile_total=total, profile_certifiable=certifiable)
     return render(request, "campaigns/result.html", context)
 
@@ -192,4 +194,21 @@ def retry(request: HttpRequest, code: str) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("campaigns:result", code=campaign.code)
+    return _continue(participation)
+
+
+@login_required
+@require_POST
+def reset(request: HttpRequest, code: str) -> HttpResponse:
+    """« Remettre à zéro et repasser », on a parcours that allows it, 4 days after sharing."""
+    campaign = selectors.campaign_get_by_code(code=code)
+    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
+    if participation is None:
+        raise Http404
+    try:
+        participation = participation_reset(participation=participation, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("campaigns:result", code=campaign.code)
+    messages.success(request, "Le parcours est remis à zéro : toutes ses questions vous seront posées à nouveau.")
     return _continue(participation)

@@ -1,5 +1,7 @@
 from django import template
 
+from campaigns.dashboards import EVOLUTION_LABELS
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def get_item(mapping, key):
 @register.filter
 def times(value, factor):
     return (value or 0) * factor
+
+
+@register.filter
+def evolution_label(evolution):
+    """« ↗ en progrès » / « ↘ en baisse » / « → stable » against the previous sending, « — » without one."""
+    return EVOLUTION_LABELS.get(evolution, "—")

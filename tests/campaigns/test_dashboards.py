@@ -1,10 +1,15 @@
 """The campaign tabs teachers read: activity, results, analysis — with constant query counts."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.campaigns.test_exports import SUMMER, campaign, participant, sharing  # noqa: F401 - shared with exports
+from campaigns.models import CampaignParticipation
+from tests.accounts.factories import UserFactory
+from tests.campaigns.test_exports import SUMMER, campaign, parse, participant, sharing  # noqa: F401 - shared with exports
+from tests.students.factories import CampaignFactory, OrganizationLearnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +145,69 @@ def test_the_analysis_reads_knowledge_as_it_was_when_shared(campaign):
         assert analysis.participants == len(validated)
         assert {t.tube_id: t.average_score for t in analysis.tubes} == pytest.approx(tube_scores)
         assert {c.code: c.average_validated_skills for c in analysis.competences} == pytest.approx(averages)
+
+
+def test_the_results_tab_numbers_the_stage_as_the_export_does(client, member_a, campaign):
+    """« Palier obtenu (/2) » = 1 in the file reads « 1 / 2 » on screen: the zero stage is not counted."""
+    for stage, title in zip(
+        campaign.target_profile.stages.order_by("threshold"), ["Départ", "En route", "Expert"], strict=True
+    ):
+        stage.prescriber_title = title
+        stage.save()
+    participant(campaign, first="Léa", last="Martin", shared=True, validated=3)  # 75 % → stages 0 % and 40 %
+    participant(campaign, first="Zoé", last="Simon", shared=True, validated=1)  # 25 % → the zero stage only
+    header, martin, simon = parse(campaign)
+    column = header.index("Palier obtenu (/2)")
+    assert (martin[column], simon[column]) == ("1", "0")
+    client.force_login(member_a)
+    body = page(client, campaign, onglet="resultats").content.decode()
+    martin_row, simon_row = body.split('data-testid="result-row"')[1:]  # by last name
+    assert 'data-testid="stage">1 / 2 — En route<' in martin_row
+    assert 'data-testid="stage">0 / 2 — Départ<' in simon_row
+
+
+def sendings(campaign, *, last, pix_scores):
+    """One learner's successive sendings of a profile collection, the last one current (reference §5.1)."""
+    user = UserFactory(first_name="P", last_name=last)
+    learner = OrganizationLearnerFactory(organization=campaign.organization, user=user, last_name=last, first_name="P")
+    for number, pix in enumerate(pix_scores):
+        CampaignParticipation.objects.create(
+            campaign=campaign,
+            user=user,
+            organization_learner=learner,
+            status="SHARED",
+            shared_at=SUMMER + timedelta(days=number),
+            pix_score=pix,
+            is_improved=number < len(pix_scores) - 1,
+        )
+
+
+@pytest.fixture
+def collection(school_a):
+    return CampaignFactory(organization=school_a, type="PROFILES_COLLECTION")
+
+
+def test_a_profile_collection_shows_the_evolution_of_the_pix_score_since_the_previous_sending(
+    client, member_a, collection
+):
+    sendings(collection, last="Arnaud", pix_scores=[40, 24, 56])  # compared with the sending just before
+    sendings(collection, last="Bernard", pix_scores=[56, 24])
+    sendings(collection, last="Colin", pix_scores=[24, 24])
+    sendings(collection, last="Durand", pix_scores=[24])
+    client.force_login(member_a)
+    body = page(client, collection, onglet="resultats").content.decode()
+    rows = body.split('data-testid="result-row"')[1:]
+    evolutions = [row.split('data-testid="evolution">')[1].split("<")[0] for row in rows]
+    assert evolutions == ["↗ en progrès", "↘ en baisse", "→ stable", "—"]
+
+
+def test_profile_collection_results_keep_their_query_count(client, member_a, collection, django_assert_max_num_queries):
+    for index in range(3):
+        sendings(collection, last=f"N{index}", pix_scores=[8, 16])
+    client.force_login(member_a)
+    with django_assert_max_num_queries(30) as small:
+        page(client, collection, onglet="resultats")
+    for index in range(3, 15):
+        sendings(collection, last=f"N{index}", pix_scores=[8, 16, 8][: 1 + index % 3])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page(client, collection, onglet="resultats")

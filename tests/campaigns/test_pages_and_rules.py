@@ -259,3 +259,74 @@ def test_an_archived_campaign_still_shows_a_participant_their_results(client, sc
     client.force_login(student)
     page = client.get(url("landing", code=campaign.code)).content.decode()
     assert "Cette campagne est terminée" in page and url("result", code=campaign.code) in page
+
+
+def resettable_campaign(school_a, **extra):
+    from crcn.models import TargetProfile
+
+    profile = TargetProfile.objects.create(
+        key=f"entrainement-{TargetProfile.objects.count()}",
+        name="Entraînement",
+        category="COMPETENCES",
+        description="Refaire une compétence depuis le début.",
+        are_knowledge_elements_resettable=True,
+    )
+    return CampaignFactory(
+        organization=school_a, type="ASSESSMENT", target_profile=profile, **{"multiple_sendings": True, **extra}
+    )
+
+
+def test_resetting_needs_a_resettable_parcours_several_sendings_and_four_days(school_a, student):
+    campaign = resettable_campaign(school_a)
+    assert services.participation_reset_delay(shared(campaign, student, days_ago=1, mastery=1)) == 3
+    assert services.participation_reset_delay(shared(campaign, UserFactory(), days_ago=5, mastery=1)) == 0
+    plain = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
+    assert services.participation_reset_delay(shared(plain, UserFactory(), days_ago=5)) is None
+    single = resettable_campaign(school_a, multiple_sendings=False)
+    assert services.participation_reset_delay(shared(single, UserFactory(), days_ago=5)) is None
+
+
+def test_a_reset_forgets_the_campaign_skills_and_starts_a_new_test_on_all_of_them(tmp_path, school_a, student):
+    from assessments.models import KnowledgeElement
+    from assessments.services import current_knowledge
+    from campaigns.models import CampaignSkill
+    from crcn.models import Skill
+    from crcn.services import content_load
+    from tests.crcn.bank import write_bank
+
+    content_load(content_dir=write_bank(tmp_path))
+    campaign = resettable_campaign(school_a)
+    skills = list(Skill.objects.order_by("name")[:2])
+    outside = Skill.objects.exclude(pk__in=[s.pk for s in skills]).first()
+    CampaignSkill.objects.bulk_create([CampaignSkill(campaign=campaign, skill=s) for s in skills])
+    for skill in [*skills, outside]:
+        KnowledgeElement.objects.create(
+            user=student, skill=skill, competence_code="1.1", status="validated", source="direct", earned_pix=2
+        )
+    old = shared(campaign, student, days_ago=5, mastery=1)
+
+    new = services.participation_reset(participation=old, user=student)
+
+    old.refresh_from_db()
+    assert old.is_improved and new.status == "STARTED" and new.assessments.count() == 1
+    assert list(current_knowledge(user=student)) == [outside.pk]  # only the campaign's skills are forgotten
+    assert KnowledgeElement.objects.filter(user=student, status="validated").count() == 3  # history kept
+
+
+def test_a_reset_too_early_says_when_it_will_be_possible(school_a, student):
+    old = shared(resettable_campaign(school_a), student, days_ago=2)
+    with pytest.raises(ApplicationError) as error:
+        services.participation_reset(participation=old, user=student)
+    assert (error.value.code, error.value.status_code) == ("RESET_TOO_EARLY", 412)
+    assert error.value.message == "Vous pourrez remettre à zéro et repasser ce parcours dans 2 jours."
+
+
+def test_the_result_page_offers_the_reset_once_allowed_and_it_starts_again(client, school_a, student):
+    OrganizationLearnerFactory(organization=school_a, user=student)
+    campaign = resettable_campaign(school_a)
+    shared(campaign, student, days_ago=5, mastery=1)
+    client.force_login(student)
+    page = client.get(url("result", code=campaign.code)).content.decode()
+    assert "Remettre à zéro et repasser" in page and "Repasser mon parcours" not in page
+    assert client.post(url("reset", code=campaign.code)).status_code == 302
+    assert campaign.participations.filter(is_improved=False, status="STARTED").count() == 1
