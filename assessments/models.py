@@ -28,6 +28,11 @@ class Assessment(models.Model):
     competence = models.ForeignKey("crcn.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    is_improving = models.BooleanField(
+        "pour progresser",
+        default=False,
+        help_text="« Retenter » : les échecs de plus de 4 jours sont reposés (toujours le cas en campagne).",
+    )
 
     class Meta:
         verbose_name = "évaluation"

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, training
-from assessments.models import Assessment, SavedTutorial
+from assessments.models import SavedTutorial
 from crcn.models import Competence, Tutorial
 from pixorga.errors import ApplicationError
 
@@ -24,22 +24,19 @@ def _competence(code: str) -> Competence:
 @login_required
 @require_GET
 def my_profile(request: HttpRequest) -> HttpResponse:
-    scores, total, certifiable = selectors.profile_for_user(user=request.user)
-    started = set(
-        Assessment.objects.filter(
-            user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
-        ).values_list("competence_id", flat=True)
-    )
-    cards = [
-        {"score": score, "name": name, "started": score.code in started, "progress": score.pix % 8}
-        for score, name in scores
-    ]
+    profile = selectors.training_profile_for_user(user=request.user)
     saved = set(SavedTutorial.objects.filter(user=request.user).values_list("tutorial_id", flat=True))
     tutorials = [(t, t.pk in saved) for t in training.tutorials_recommended_for(user=request.user)]
     return render(
         request,
         "assessments/profile.html",
-        {"cards": cards, "total": total, "certifiable": certifiable, "tutorials": tutorials, "saved": saved},
+        {
+            "cards": profile.competences,
+            "total": profile.total,
+            "certifiable": profile.certifiable,
+            "tutorials": tutorials,
+            "saved": saved,
+        },
     )
 
 
@@ -47,6 +44,18 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def competence_start(request: HttpRequest, code: str) -> HttpResponse:
     assessment = training.competence_evaluation_start(user=request.user, competence=_competence(code))
+    return redirect("assessments:question", assessment_id=assessment.pk)
+
+
+@login_required
+@require_POST
+def competence_improve(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Retenter": a new evaluation of the competence, or the message saying why not yet."""
+    try:
+        assessment = training.competence_evaluation_improve(user=request.user, competence=_competence(code))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("assessments:profile")
     return redirect("assessments:question", assessment_id=assessment.pk)
 
 

@@ -1,8 +1,12 @@
 """The test engine: which question comes next, and what an answer changes.
 
 Rules (PRODUCT.md §5, reference pix-algorithms §2–4):
-- targets are the campaign's skills (or the competence's skills for training alone); skills the learner
-  already knows, from any earlier test, are never asked again;
+- targets are the campaign's skills (or the competence's skills for training alone); only those having a
+  challenge make the tubes; campaigns ask validated then archived challenges, competence evaluations
+  validated ones only;
+- skills the learner already knows, from any earlier test, are never asked again — except failures from 4
+  days or more before the test, forgotten in campaigns and in improving competence evaluations ("Retenter")
+  so that those skills can be asked again (nothing is deleted, reference §5.2–5.3);
 - the next question comes from the pure smart-random algorithm, seeded by the assessment id, so it is the
   same after a reload; when it returns nothing the assessment is completed;
 - an answer is accepted only for the question currently asked (409 otherwise), once (unique constraint
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +42,9 @@ RESULT_BY_CHECKER = {"ok": Answer.Result.OK, "ko": Answer.Result.KO, "skipped": 
 
 ANSWERS = Answer._meta.db_table
 KNOWLEDGE = KnowledgeElement._meta.db_table
+
+# Pix's delays before improving (competence) and retrying (campaign): both 4 days.
+FAILURES_FORGOTTEN_AFTER = timedelta(days=4)
 
 
 def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
@@ -78,21 +86,31 @@ class KnownSkill:
 class Targets:
     """A test's targeted skills, ready for the algorithm; built once per participation (or competence) and worker."""
 
-    skills: dict[str, AlgoSkill]  # by name, in name order
-    candidates: tuple[Candidate, ...]  # one per skill, with all its validated challenges
+    skills: dict[str, AlgoSkill]  # every targeted skill by name, in name order: inference reaches them all
+    candidates: tuple[Candidate, ...]  # one per skill having a challenge, with all its challenges
     skill_of_challenge: dict[str, int]  # challenge id → index of its skill's candidate
+    timed_challenges: frozenset[str]  # the challenges with a timer
 
     def open_candidates(self, answered: set[str]) -> list[Candidate]:
-        """The candidates without the challenges already answered (only the skills answered are rebuilt)."""
+        """The candidates without the challenges already answered (only the skills answered are rebuilt).
+
+        A skill is timed when its first remaining challenge is (reference §4.2 Preparation).
+        """
         candidates = list(self.candidates)
         for index in {self.skill_of_challenge[c] for c in answered if c in self.skill_of_challenge}:
             full = candidates[index]
+            validated = tuple(c for c in full.challenge_ids if c not in answered)
+            archived = tuple(c for c in full.archived_ids if c not in answered)
             candidates[index] = Candidate(
                 skill=full.skill,
-                challenge_ids=tuple(c for c in full.challenge_ids if c not in answered),
-                timed=full.timed,
+                challenge_ids=validated,
+                timed=self._first_is_timed(validated + archived),
+                archived_ids=archived,
             )
         return candidates
+
+    def _first_is_timed(self, challenge_ids: tuple[str, ...]) -> bool:
+        return bool(challenge_ids) and challenge_ids[0] in self.timed_challenges
 
 
 _TARGETS_CACHE: dict[tuple, tuple[float, Targets]] = {}
@@ -120,7 +138,11 @@ def challenge_cached(challenge_id: str) -> Challenge:
 
 
 def _targets(assessment: Assessment) -> Targets:
-    """Targeted skills and their validated challenges, kept a few minutes per worker.
+    """Targeted skills and their challenges, kept a few minutes per worker.
+
+    A campaign asks validated and archived challenges (validated ones preferred), a competence evaluation
+    validated ones only (reference §4.2 Inputs); a skill without any challenge is no candidate, so it does
+    not count in its tube's maximum level nor in the gains.
 
     A campaign's skills are fixed at its creation and the content changes only with a release, so the
     two heaviest queries of every question are read once per participation or competence, not per request.
@@ -143,25 +165,35 @@ def _targets(assessment: Assessment) -> Targets:
         name: AlgoSkill(name=name, tube=tube, difficulty=level, pix_value=float(pix), competence=competence)
         for name, tube, level, pix, competence in rows
     }
-    challenges: dict[str, list[tuple[str, int | None]]] = {}
-    for challenge_id, skill_id, timer in (
-        Challenge.objects.filter(skill_id__in=list(by_name), status=Challenge.Status.VALIDATED)
+    statuses = [Challenge.Status.VALIDATED, Challenge.Status.ARCHIVED] if campaign else [Challenge.Status.VALIDATED]
+    validated: dict[str, list[str]] = {}
+    archived: dict[str, list[str]] = {}
+    timed: set[str] = set()
+    for challenge_id, skill_id, timer, status in (
+        Challenge.objects.filter(skill_id__in=list(by_name), status__in=statuses)
         .order_by("id")
-        .values_list("id", "skill_id", "timer")
+        .values_list("id", "skill_id", "timer", "status")
     ):
-        challenges.setdefault(skill_id, []).append((challenge_id, timer))
+        (validated if status == Challenge.Status.VALIDATED else archived).setdefault(skill_id, []).append(challenge_id)
+        if timer is not None:  # Pix: a timer that is a number
+            timed.add(challenge_id)
     candidates = tuple(
         Candidate(
             skill=skill,
-            challenge_ids=tuple(c for c, _ in challenges.get(name, [])),
-            timed=bool(challenges.get(name) and challenges[name][0][1]),
+            challenge_ids=tuple(validated.get(name, ())),
+            timed=(validated.get(name) or archived[name])[0] in timed,
+            archived_ids=tuple(archived.get(name, ())),
         )
         for name, skill in by_name.items()
+        if name in validated or name in archived
     )
     targets = Targets(
         skills=by_name,
         candidates=candidates,
-        skill_of_challenge={c: index for index, cand in enumerate(candidates) for c in cand.challenge_ids},
+        skill_of_challenge={
+            c: index for index, cand in enumerate(candidates) for c in cand.challenge_ids + cand.archived_ids
+        },
+        timed_challenges=frozenset(timed),
     )
     if len(_TARGETS_CACHE) >= _TARGETS_MAX:
         _TARGETS_CACHE.clear()
@@ -170,20 +202,39 @@ def _targets(assessment: Assessment) -> Targets:
 
 
 # The answers of the assessment (in order) and the learner's latest knowledge element per targeted skill,
-# resets removed, in one round trip: rows ("answer", challenge, result) then ("known", skill, status, source)
-# by skill name, in a fixed order so that the level estimate is computed the same way every time.
+# resets removed, and failures older than %(forget_failures_before)s too when it is set (campaigns, "Retenter"),
+# in one round trip: rows ("answer", challenge, result) then ("known", skill, status, source) by skill name, in
+# a fixed order so that the level estimate is computed the same way every time.
 _STATE_SQL = f"""
     SELECT 'answer' AS kind, challenge_id AS key, result AS value, '' AS source,
         row_number() OVER (ORDER BY created_at, id) AS position
     FROM {ANSWERS} WHERE assessment_id = %(assessment)s
     UNION ALL
     SELECT 'known', skill_id, status, source, 0 FROM (
-        SELECT DISTINCT ON (skill_id) skill_id, status, source FROM {KNOWLEDGE}
+        SELECT DISTINCT ON (skill_id) skill_id, status, source, created_at FROM {KNOWLEDGE}
         WHERE user_id = %(user)s AND skill_id = ANY(%(skills)s)
         ORDER BY skill_id, created_at DESC, id DESC
-    ) AS latest WHERE status <> %(reset)s
+    ) AS latest
+    WHERE status <> %(reset)s AND (
+        %(forget_failures_before)s::timestamptz IS NULL
+        OR status <> %(invalidated)s
+        OR created_at > %(forget_failures_before)s::timestamptz
+    )
     ORDER BY kind, position, key
 """
+
+
+def failures_forgotten_before(assessment: Assessment) -> datetime | None:
+    """Failures up to this instant do not count for this test, so their skills can be asked again.
+
+    Campaigns always (the retrying delay), competence evaluations only when improving ("Retenter"): 4 days
+    before the test started (reference §4.2 Inputs, §5.2–5.3). Successes always count.
+    """
+    if assessment.type == Assessment.Type.CAMPAIGN or (
+        assessment.type == Assessment.Type.COMPETENCE_EVALUATION and assessment.is_improving
+    ):
+        return assessment.created_at - FAILURES_FORGOTTEN_AFTER
+    return None
 
 
 _ASSESSMENT_OF_LEARNER_SQL = f"SELECT * FROM {Assessment._meta.db_table} WHERE id = %s AND user_id = %s"
@@ -214,6 +265,7 @@ class TestState:
 
 
 def _state(assessment: Assessment) -> TestState:
+    """The answers, what counts as known for this test (also for the answer's new knowledge), the next question."""
     targets = _targets(assessment)
     answers: list[tuple[str, str]] = []
     knowledge: dict[str, KnownSkill] = {}
@@ -225,6 +277,8 @@ def _state(assessment: Assessment) -> TestState:
                 "user": assessment.user_id,
                 "skills": list(targets.skills),
                 "reset": KnowledgeElement.Status.RESET,
+                "invalidated": KnowledgeElement.Status.INVALIDATED,
+                "forget_failures_before": failures_forgotten_before(assessment),
             },
         )
         for kind, key, value, source, _position in cursor.fetchall():
@@ -242,7 +296,7 @@ def _state(assessment: Assessment) -> TestState:
         known={skill: ke.status for skill, ke in knowledge.items()},
         direct=direct,
         answered_count=len(answers),
-        last_answer_timed_out=bool(answers and answers[-1][1] == Answer.Result.TIMEDOUT),
+        last_challenge_timed=bool(answers) and answers[-1][0] in targets.timed_challenges,
         seed=assessment.pk,
     )
     return TestState(

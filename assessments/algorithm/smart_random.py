@@ -23,9 +23,16 @@ MAX_GAP_ABOVE_ESTIMATE = 2
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A target skill that has at least one challenge (the others make no tube: reference §4.2 Preparation)."""
+
     skill: Skill
-    challenge_ids: tuple[str, ...]  # not yet answered in this assessment, validated ones first
-    timed: bool = False
+    challenge_ids: tuple[str, ...]  # validated challenges not yet answered in this assessment
+    timed: bool = False  # its first remaining challenge is timed
+    archived_ids: tuple[str, ...] = ()  # campaigns: archived ones, asked only once no validated one remains
+
+    @property
+    def is_playable(self) -> bool:
+        return bool(self.challenge_ids or self.archived_ids)
 
 
 @dataclass
@@ -51,15 +58,23 @@ def estimated_level(direct: Sequence[tuple[int, bool]]) -> float:
     return best_level
 
 
-def _hash_int(value: int) -> int:
-    """A fixed 32-bit integer mix (Thomas Wang): deterministic across runs and machines."""
-    value &= 0xFFFFFFFF
-    value = (value ^ 61) ^ (value >> 16)
-    value = (value + (value << 3)) & 0xFFFFFFFF
-    value ^= value >> 4
-    value = (value * 0x27D4EB2D) & 0xFFFFFFFF
-    value ^= value >> 15
-    return value
+_UINT32 = 0xFFFFFFFF
+
+
+def hash_int(value: int) -> int:
+    """The ``hash-int`` npm package Pix picks with (Thomas Wang's 7-shift hash, unsigned 32 bits).
+
+    Same seed, same question as Pix: the input is taken as its low 32 bits (JavaScript's ``x | 0``).
+    """
+    a = value & _UINT32
+    a = (a - (a << 6)) & _UINT32
+    a ^= a >> 17
+    a = (a - (a << 9)) & _UINT32
+    a = (a ^ (a << 4)) & _UINT32
+    a = (a - (a << 3)) & _UINT32
+    a = (a ^ (a << 10)) & _UINT32
+    a ^= a >> 15
+    return a
 
 
 def _reward(skill: Skill, level: float, unknown_by_tube: Mapping[str, list[Skill]]) -> float:
@@ -76,20 +91,22 @@ def next_challenge(
     known: Mapping[str, Status],
     direct: Sequence[tuple[int, bool]],
     answered_count: int,
-    last_answer_timed_out: bool = False,
+    last_challenge_timed: bool = False,
     seed: int = 0,
 ) -> Choice | None:
     """The next question, or None when the test is over.
 
-    ``known``: skill name → status of every knowledge element (direct or inferred) on the targets;
-    ``direct``: (difficulty, validated) of the direct ones, which feed the level estimate.
+    ``candidates``: the target skills having at least one challenge, even if all were answered (they still
+    shape their tube's maximum level and the gains); ``known``: skill name → status of every knowledge element
+    (direct or inferred) on the targets; ``direct``: (difficulty, validated) of the direct ones, which feed the
+    level estimate; ``last_challenge_timed``: the previous question had a timer (Pix's ``lastAnswer.timeout``).
     """
     by_tube: dict[str, list[Skill]] = defaultdict(list)
     for candidate in candidates:
         by_tube[candidate.skill.tube].append(candidate.skill)
     max_level_of_tube = {tube: max(s.difficulty for s in skills) for tube, skills in by_tube.items()}
 
-    pool = [c for c in candidates if c.challenge_ids and c.skill.name not in known]
+    pool = [c for c in candidates if c.is_playable and c.skill.name not in known]
     easy = [c for c in pool if max_level_of_tube[c.skill.tube] <= MAX_LEVEL_OF_AN_EASY_TUBE]
     pool = easy or pool
     if not pool:
@@ -102,7 +119,7 @@ def next_challenge(
         level = float(DEFAULT_LEVEL)
     else:
         level = estimated_level(direct)
-        if last_answer_timed_out:
+        if last_challenge_timed:
             pool = [c for c in pool if not c.timed] or pool
         pool = [c for c in pool if c.skill.difficulty - level <= MAX_GAP_ABOVE_ESTIMATE]
         unknown_by_tube = {tube: [s for s in skills if s.name not in known] for tube, skills in by_tube.items()}
@@ -112,6 +129,7 @@ def next_challenge(
     if not chosen:
         return None
     chosen.sort(key=lambda c: c.skill.name)
-    picked = chosen[_hash_int(seed) % len(chosen)]
-    challenge = picked.challenge_ids[_hash_int(seed + 1) % len(picked.challenge_ids)]
+    picked = chosen[hash_int(seed) % len(chosen)]
+    challenges = picked.challenge_ids or picked.archived_ids  # validated ones preferred
+    challenge = challenges[hash_int(seed + 1) % len(challenges)]
     return Choice(picked.skill, challenge, level, [c.skill.name for c in chosen])

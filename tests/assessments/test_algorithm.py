@@ -2,7 +2,7 @@
 
 from assessments.algorithm.knowledge import Skill, knowledge_for_answer
 from assessments.algorithm.scoring import competence_score, mastery_rate, profile, reached_stage_index
-from assessments.algorithm.smart_random import Candidate, estimated_level, next_challenge
+from assessments.algorithm.smart_random import Candidate, estimated_level, hash_int, next_challenge
 
 TUBE_A = [Skill(f"@a{level}", "@a", level, 2.0, "1.1") for level in range(1, 7)]
 TUBE_B = [Skill(f"@b{level}", "@b", level, 2.0, "1.1") for level in range(1, 5)]
@@ -40,7 +40,7 @@ def test_a_known_or_untargeted_skill_teaches_nothing():
 
 def test_the_first_question_is_at_level_two_on_easy_tubes_first():
     choice = next_challenge(candidates=candidates(), known={}, direct=[], answered_count=0, seed=42)
-    assert choice.skill.name == "@b2"  # tube b tops at 4 (> 3): neither tube is "easy", level 2 comes first
+    assert choice.candidates == ["@a2", "@b2"]  # tube b tops at 4 (> 3): neither tube is "easy", level 2 comes first
     easy = [Skill(f"@c{level}", "@c", level) for level in range(1, 4)]
     choice = next_challenge(candidates=candidates(TUBE_A + easy), known={}, direct=[], answered_count=0, seed=42)
     assert choice.skill.name == "@c2"
@@ -108,3 +108,56 @@ def test_scoring_constants():
 def test_mastery_and_stages():
     assert mastery_rate(7, 20) == 0.35 and mastery_rate(0, 0) == 0.0
     assert reached_stage_index([0, 30, 60, 85], 59) == 1 and reached_stage_index([0, 30, 60, 85], 85) == 3
+
+
+def test_the_pick_hash_is_the_hash_int_package_of_pix():
+    # hash-int 1.0.0 (Thomas Wang's 7-shift hash, unsigned 32 bits), by hand for 1:
+    # 1 − (1 << 6) → 0xFFFFFFC1; ^ >>> 17 → 0xFFFF803E; − << 9 → 0x00FF043E; ^ << 4 → 0x0F0F47DE;
+    # − << 3 → 0x969508EE; ^ << 10 → 0xC2B6B0EE; ^ >>> 15 → 0xC2B73583 = 3266786691
+    assert hash_int(1) == 3266786691
+    # and as the package prints them under node
+    assert [hash_int(seed) for seed in (2, 42, 43, 123456)] == [3910079064, 3941539072, 1012745614, 3814185224]
+    assert hash_int(2**32 + 1) == hash_int(1)  # JavaScript's ``x | 0`` keeps the low 32 bits
+
+
+def test_the_skill_is_picked_with_the_hash_of_the_seed_and_the_challenge_with_the_hash_of_the_next_one():
+    level_two = [Skill(f"@{tube}2", f"@{tube}", 2) for tube in "xyz"]
+    pool = [Candidate(s, (f"ch-{s.name}-a", f"ch-{s.name}-b")) for s in level_two]
+
+    choice = next_challenge(candidates=pool, known={}, direct=[], answered_count=0, seed=42)
+
+    assert hash_int(42) % 3 == 1 and hash_int(43) % 2 == 0
+    assert (choice.skill.name, choice.challenge_id) == ("@y2", "ch-@y2-a")
+
+
+def test_validated_challenges_are_asked_before_archived_ones_which_keep_a_skill_playable():
+    skill = Skill("@x2", "@x", 2)
+    for seed in range(10):
+        choice = next_challenge(
+            candidates=[Candidate(skill, ("validated",), archived_ids=("old-1", "old-2"))],
+            known={},
+            direct=[],
+            answered_count=0,
+            seed=seed,
+        )
+        assert choice.challenge_id == "validated"
+    only_archived = [Candidate(skill, (), archived_ids=("old-1", "old-2"))]
+    choice = next_challenge(candidates=only_archived, known={}, direct=[], answered_count=0, seed=1)
+    assert choice.challenge_id in {"old-1", "old-2"}
+
+
+def test_after_a_timed_question_the_next_one_is_not_timed_while_an_untimed_one_remains():
+    timed = [Candidate(s, (f"ch-{s.name}",), timed=True) for s in TUBE_A]
+    untimed = [Candidate(s, (f"ch-{s.name}",)) for s in TUBE_B]
+    for seed in range(10):
+        choice = next_challenge(
+            candidates=timed + untimed,
+            known={},
+            direct=[(2, True)],
+            answered_count=1,
+            last_challenge_timed=True,
+            seed=seed,
+        )
+        assert choice.skill.tube == "@b"
+    choice = next_challenge(candidates=timed, known={}, direct=[(2, True)], answered_count=1, last_challenge_timed=True)
+    assert choice is not None and choice.skill.tube == "@a"  # only timed ones left: they are asked anyway

@@ -108,10 +108,15 @@ def test_a_right_answer_earns_the_pix_of_the_skill_and_of_the_easier_ones(studen
     assert {e.skill_id: e.earned_pix for e in elements} == pytest.approx(pix)
 
 
+@pytest.mark.parametrize("improving", [False, True], ids=["first-try", "retenter"])
 def test_a_question_costs_one_query_and_an_answer_three_once_the_targets_are_read(
-    student, competence, django_assert_num_queries
+    student, competence, django_assert_num_queries, improving
 ):
     assessment = training.competence_evaluation_start(user=student, competence=competence)
+    if improving:  # old failures are forgotten in the same statement
+        know(student, "@sujet11x12", "invalidated", 60 * 24 * 30)
+        assessment.is_improving = True
+        assessment.save(update_fields=["is_improving"])
     answered = 0
     while (challenge := services.assessment_next_challenge(assessment=assessment)) is not None:
         # the targets and this challenge are now cached
