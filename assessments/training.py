@@ -25,7 +25,7 @@ from assessments.selectors import (
     competence_training_for_user,
     remaining_days,
 )
-from assessments.services import current_knowledge
+from assessments.services import current_knowledge, knowledge_reset
 from crcn.models import Competence, Tutorial
 from pixorga.errors import ApplicationError
 
@@ -91,19 +91,7 @@ def competence_reset(*, user: User, competence: Competence) -> int:
     days = remaining_days(since=last, delay=RESET_DELAY, now=timezone.now())
     if days > 0:
         raise ApplicationError(RESET_TOO_EARLY.format(days=days, s=_plural(days)), "RESET_TOO_EARLY", status_code=412)
-    KnowledgeElement.objects.bulk_create(
-        [
-            KnowledgeElement(
-                user=user,
-                skill_id=ke.skill_id,
-                competence_code=competence.code,
-                status=KnowledgeElement.Status.RESET,
-                source=ke.source,
-                earned_pix=0,
-            )
-            for ke in current.values()
-        ]
-    )
+    knowledge_reset(user=user, skill_ids=list(current))
     Assessment.objects.filter(
         user=user, type=Assessment.Type.COMPETENCE_EVALUATION, competence=competence, state=Assessment.State.STARTED
     ).update(state=Assessment.State.ABORTED)

@@ -181,34 +181,33 @@ def reconciliation(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "campaigns/reconciliation.html", {"campaign": campaign, "form": form}, status=status)
 
 
-@login_required
-@require_POST
-def retry(request: HttpRequest, code: str) -> HttpResponse:
-    """ "Repasser mon parcours" / "Envoyer à nouveau mon profil" when the campaign allows several sendings."""
+def _send_again(request: HttpRequest, code: str, start_again, done: str = "") -> HttpResponse:
+    """Run ``start_again`` (retry or reset) on the learner's current participation, then go on with the test."""
     campaign = selectors.campaign_get_by_code(code=code)
     participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
     if participation is None:
         raise Http404
     try:
-        participation = participation_retry(participation=participation, user=request.user)
+        participation = start_again(participation=participation, user=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("campaigns:result", code=campaign.code)
+    if done:
+        messages.success(request, done)
     return _continue(participation)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Repasser mon parcours" / "Envoyer à nouveau mon profil" when the campaign allows several sendings."""
+    return _send_again(request, code, participation_retry)
 
 
 @login_required
 @require_POST
 def reset(request: HttpRequest, code: str) -> HttpResponse:
     """« Remettre à zéro et repasser », on a parcours that allows it, 4 days after sharing."""
-    campaign = selectors.campaign_get_by_code(code=code)
-    participation = selectors.participation_current_for_user(campaign=campaign, user=request.user)
-    if participation is None:
-        raise Http404
-    try:
-        participation = participation_reset(participation=participation, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("campaigns:result", code=campaign.code)
-    messages.success(request, "Le parcours est remis à zéro : toutes ses questions vous seront posées à nouveau.")
-    return _continue(participation)
+    return _send_again(
+        request, code, participation_reset, "Le parcours est remis à zéro : toutes ses questions vous seront posées."
+    )
