@@ -1,5 +1,6 @@
 """Log in with an e-mail address (case-insensitive) or a username."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.selectors import user_find_by_login
@@ -11,8 +12,9 @@ class EmailOrUsernameBackend(ModelBackend):
             return None
         user = user_find_by_login(login=username)
         if user is None:
-            # Same work as a real check, so response time does not reveal which logins exist.
-            self.user_model().set_password(password)
+            # The same hashing work as a wrong password, so the response time does not reveal which logins
+            # exist; returning None makes Django send user_login_failed, which django-axes counts.
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

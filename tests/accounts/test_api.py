@@ -1,4 +1,7 @@
+from unittest import mock
+
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from rest_framework.test import APIClient
 
 from tests.tenancy import assert_cross_tenant_404
@@ -70,6 +73,30 @@ def test_repeated_login_failures_are_throttled(api, admin_a):
         for _ in range(12)
     ]
     assert statuses[0] == 400 and statuses[-1] == 429
+
+
+def test_an_unknown_login_is_refused_like_a_wrong_password(api, admin_a):
+    wrong_password = api.post("/api/auth/token/", {"login": admin_a.email, "password": "faux"}, format="json")
+    for login in ("personne@ac-lyon.fr", "personne.inconnue0101"):
+        unknown = api.post("/api/auth/token/", {"login": login, "password": "faux"}, format="json")
+        assert unknown.status_code == wrong_password.status_code == 400
+        assert unknown.json() == wrong_password.json()
+
+
+def test_an_unknown_login_costs_a_password_hash_on_the_api_too(api):
+    hashing = mock.patch.object(Argon2PasswordHasher, "encode", autospec=True, side_effect=Argon2PasswordHasher.encode)
+    with hashing as spy:
+        api.post("/api/auth/token/", {"login": "personne@ac-lyon.fr", "password": "faux"}, format="json")
+    assert spy.call_count == 1
+
+
+def test_repeated_unknown_logins_are_braked_by_axes(api, settings):
+    settings.AXES_FAILURE_LIMIT = 3  # below the DRF login rate, so the 429 can only come from the lockout
+    statuses = [
+        api.post("/api/auth/token/", {"login": "personne@ac-lyon.fr", "password": "faux"}, format="json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [400, 400, 429]  # the try that reaches the limit is already refused, as on the page
 
 
 def test_me_requires_authentication(api):

@@ -1,4 +1,7 @@
+from unittest import mock
+
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership
@@ -35,6 +38,32 @@ def test_repeated_login_failures_are_locked_out(client, admin_a, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         client.post(url("login"), {"username": admin_a.email, "password": "faux"})
     response = client.post(url("login"), {"username": admin_a.email, "password": "faux"})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+
+
+def test_an_unknown_login_gets_the_same_answer_as_a_wrong_password(client, admin_a):
+    wrong_password = client.post(url("login"), {"username": admin_a.email, "password": "faux"})
+    unknown = client.post(url("login"), {"username": "personne@ac-lyon.fr", "password": "faux"})
+    unknown_username = client.post(url("login"), {"username": "personne.inconnue0101", "password": "faux"})
+    for response in (unknown, unknown_username):
+        assert response.status_code == wrong_password.status_code == 200
+        assert "sont incorrects" in response.content.decode()
+
+
+def test_an_unknown_login_costs_a_password_hash_like_a_wrong_password(client, admin_a):
+    """The time of an answer must not tell which logins exist: both paths hash the typed password."""
+    hashing = mock.patch.object(Argon2PasswordHasher, "encode", autospec=True, side_effect=Argon2PasswordHasher.encode)
+    with hashing as spy:
+        client.post(url("login"), {"username": "personne@ac-lyon.fr", "password": "faux"})
+    assert spy.call_count == 1
+    assert spy.call_args.args[1] == "faux"
+
+
+def test_repeated_unknown_logins_are_locked_out_too(client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url("login"), {"username": "personne@ac-lyon.fr", "password": "faux"}).status_code == 200
+    response = client.post(url("login"), {"username": "personne@ac-lyon.fr", "password": "faux"})
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
 
