@@ -1,14 +1,60 @@
-"""A fixed-window counter in the cache, for HTML pages that DRF's throttles do not cover."""
+"""Who is asking, and a fixed-window counter in the cache for HTML pages that DRF's throttles do not cover.
+
+``client_address`` is the one rule for the client's address: page brakes, DRF throttles
+(``pixorga.throttling``) and django-axes (``AXES_CLIENT_IP_CALLABLE``) all count per this address.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in trusted)
+
+
+def _ip(value: str) -> str:
+    """The address in its canonical form, or "" when ``value`` is not one."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
+def _is_trusted_proxy(address: str, networks: tuple[Network, ...]) -> bool:
+    return bool(address) and any(ipaddress.ip_address(address) in network for network in networks)
+
 
 def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR only: behind a proxy, set it from the trusted header in the proxy, never from the client."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address a limit counts against: REMOTE_ADDR, unless that is a trusted proxy of the deployment.
+
+    ``X-Forwarded-For`` is written by anyone, so it is read only when the request comes from one of
+    ``settings.TRUSTED_PROXIES``; then each proxy appended the address it saw, and the client is the
+    right-most address that is not itself a trusted proxy (what a client wrote on the left is ignored).
+    A malformed entry there is never used as a key. "" when there is no address at all (django-axes
+    stores it in an IP address column, where "" is NULL).
+    """
+    remote = _ip(request.META.get("REMOTE_ADDR", ""))
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not _is_trusted_proxy(remote, networks):
+        return remote
+    client = remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _ip(entry)
+        if not address:
+            break  # the nearest trusted proxy then: brakes too much rather than too little
+        client = address
+        if not _is_trusted_proxy(address, networks):
+            break
+    return client
 
 
 def limit_reached(key: str, *, limit: int) -> bool:

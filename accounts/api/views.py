@@ -9,7 +9,6 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -17,6 +16,7 @@ from certification.selectors import centers_list_for_user
 from pixorga.celery import app as celery_app
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import OrganizationApi
+from pixorga.throttling import ScopedRateThrottle
 
 INVALID_CREDENTIALS = "L'identifiant ou le mot de passe est incorrect."
 

@@ -7,13 +7,13 @@ from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from campaigns import selectors, services
 from campaigns.models import Campaign
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.tenancy import OrganizationApi
+from pixorga.throttling import ScopedRateThrottle
 from students.models import fold_for_search
 from students.services.reconciliation import learner_reconcile_attempt
 

@@ -12,7 +12,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from certification import selectors
@@ -21,7 +20,9 @@ from certification.models import Candidate, CertificationCourse, CertificationSe
 from certification.services import enrolment, entry, livret, results
 from certification.services import sessions as session_services
 from pixorga.errors import ApplicationError
+from pixorga.ratelimit import client_address
 from pixorga.tenancy import CertificationCenterApi
+from pixorga.throttling import ScopedRateThrottle
 
 CERTIFICATE_NOT_FOUND = "Aucune certification ne correspond à ce code de vérification."
 INVIGILATOR_ACCESS_REQUIRED = (
@@ -276,7 +277,7 @@ class InvigilationLoginApi(_ThrottledWithoutAccountApi):
         session = entry.invigilator_authenticate(
             session_id=session_id,
             password=data.validated_data["password"],
-            client_key=request.META.get("REMOTE_ADDR", ""),
+            client_key=client_address(request),
         )
         return Response({"token": entry.invigilator_token_for(session)})
 

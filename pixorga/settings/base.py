@@ -11,6 +11,7 @@ from pixorga.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     redis_url_with_db,
 )
@@ -174,6 +175,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "pixorga.ratelimit.client_address"
+
+# Reverse proxies of this deployment (addresses or CIDR networks, comma-separated): only a request coming
+# from one of them has its X-Forwarded-For read, for the address every limit counts against
+# (pixorga.ratelimit.client_address: page brakes, API throttles, login lockout). Empty: REMOTE_ADDR only.
+TRUSTED_PROXIES = env_networks("PIXORGA_TRUSTED_PROXIES")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -191,6 +198,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "pixorga.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Throttles count per pixorga.ratelimit.client_address (pixorga.throttling); never the raw header.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN_RATE", "10/min"),
         "public": env_str("THROTTLE_PUBLIC_RATE", "60/min"),
