@@ -123,6 +123,14 @@ class LearnerImport(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="learner_imports")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="L'administrateur qui a confirmé l'aperçu (vide quand l'import s'applique sans confirmation).",
+    )
     format = models.CharField(max_length=12, choices=Format.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     filename = models.CharField("nom du fichier", max_length=255)

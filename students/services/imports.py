@@ -318,7 +318,7 @@ def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> Lea
     """The admin saw the preview and confirms: writing is queued."""
     updated = LearnerImport.objects.filter(
         pk=learner_import.pk, status=LearnerImport.Status.VALIDATED, apply_when_valid=False, working_since__isnull=True
-    ).update(apply_when_valid=True, updated_at=timezone.now())
+    ).update(apply_when_valid=True, confirmed_by=actor, updated_at=timezone.now())
     if not updated:
         raise ApplicationError(IMPORT_NOT_CONFIRMABLE, "IMPORT_NOT_CONFIRMABLE", status_code=409)
     _enqueue_apply(learner_import.pk)
@@ -368,7 +368,7 @@ def _write(learner_import: LearnerImport, report) -> dict:
     summary = {"created": created, "updated": updated, "disabled": disabled}
     AuditLogEntry.objects.create(
         organization_id=learner_import.organization_id,
-        actor=learner_import.created_by,
+        actor_id=learner_import.confirmed_by_id or learner_import.created_by_id,
         kind=AuditLogEntry.Kind.LEARNERS_IMPORTED,
         extra={"import_id": learner_import.pk, "filename": learner_import.filename, **summary},
     )

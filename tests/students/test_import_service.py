@@ -3,11 +3,12 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import AuditLogEntry
+from accounts.models import AuditLogEntry, Membership
 from pixorga.errors import ApplicationError
 from students.importers.samples import SampleStudent
 from students.models import LearnerImport, OrganizationLearner
 from students.services import imports
+from tests.accounts.factories import MembershipFactory
 from tests.students.factories import OrganizationLearnerFactory
 from tests.students.files import UAI, students, xml_file, zipped
 
@@ -47,6 +48,20 @@ def test_a_valid_file_shows_a_preview_then_writes_on_confirmation(school_a, admi
     assert learner_import.summary == {"created": 3, "updated": 0, "disabled": 0}
     assert school_a.learners.count() == 3
     assert AuditLogEntry.objects.filter(organization=school_a, kind="learners_imported").exists()
+
+
+def test_the_audit_entry_names_the_admin_who_confirmed_not_the_one_who_uploaded(school_a, admin_a):
+    colleague = MembershipFactory(organization=school_a, role=Membership.Role.ADMIN, user__first_name="Claire").user
+    learner_import = run_import(school_a, admin_a, xml_file(), confirm=False)
+    imports.learner_import_confirm(learner_import=learner_import, actor=colleague)  # the task runs it next:
+    imports.learner_import_apply(import_id=learner_import.pk)
+    entry = AuditLogEntry.objects.get(organization=school_a, kind="learners_imported")
+    assert entry.actor == colleague
+
+
+def test_an_import_applied_without_confirmation_is_audited_under_its_uploader(school_a, admin_a):
+    run_import(school_a, admin_a, xml_file())
+    assert AuditLogEntry.objects.get(organization=school_a, kind="learners_imported").actor == admin_a
 
 
 def test_an_unconfirmed_import_is_never_written_even_if_the_task_runs(school_a, admin_a):
