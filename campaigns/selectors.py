@@ -118,12 +118,14 @@ def campaign_export_get_for_member(*, organization, export_id: int):
 
 
 def campaign_export_get_for_user(*, user: User, export_id: int):
+    """An export of a live campaign of a live organisation where the user is an active member; else 404."""
     from campaigns.models import CampaignExport
 
     try:
         return CampaignExport.objects.select_related("campaign__organization").get(
             pk=export_id,
             campaign__deleted_at__isnull=True,
+            campaign__organization__archived_at__isnull=True,
             campaign__organization__memberships__user=user,
             campaign__organization__memberships__disabled_at__isnull=True,
         )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/analysis/", views.CampaignAnalysisApi.as_view(), name="api-analysis"),
     path("campaigns/<int:campaign_id>/exports/", views.CampaignExportCreateApi.as_view(), name="api-exports"),
     path("exports/<int:export_id>/", views.CampaignExportDetailApi.as_view(), name="api-export"),
+    path("exports/<int:export_id>/file/", views.CampaignExportFileApi.as_view(), name="api-export-file"),
     path(
         "organizations/<int:org_id>/target-profiles/", views.TargetProfileListApi.as_view(), name="api-target-profiles"
     ),

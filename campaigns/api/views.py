@@ -268,13 +268,24 @@ class CampaignExportDetailApi(APIView):
         export = selectors.campaign_export_get_for_user(user=request.user, export_id=export_id)
         body = {"status": export.status, "progress": campaign_export_progress(export)}
         if export.status == export.Status.DONE:
-            body["download_url"] = request.build_absolute_uri(
-                reverse(
-                    "campaigns:orga_export_download",
-                    kwargs={"org_id": export.campaign.organization_id, "export_id": export.pk},
-                )
-            )
+            # The API's own route: a token client downloads with its token (the page route asks for a login).
+            body["download_url"] = request.build_absolute_uri(reverse("api-export-file", args=[export.pk]))
         return Response(body)
+
+
+class CampaignExportFileApi(APIView):
+    """The finished CSV (reference §5.5), with the API's authentication; 404 until it is built."""
+
+    @extend_schema(responses={(200, "text/csv"): bytes})
+    def get(self, request, export_id: int):
+        from django.http import FileResponse, Http404
+
+        export = selectors.campaign_export_get_for_user(user=request.user, export_id=export_id)
+        if export.status != export.Status.DONE or not export.file:
+            raise Http404
+        return FileResponse(
+            export.file.open("rb"), as_attachment=True, filename=export.filename, content_type="text/csv; charset=utf-8"
+        )
 
 
 class CampaignAnalysisApi(APIView):

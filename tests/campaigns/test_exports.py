@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import KnowledgeElement
@@ -192,8 +193,57 @@ def test_export_routes_of_another_school_are_404(client, admin_b, campaign):
     api = APIClient()
     api.force_authenticate(admin_b)
     assert_cross_tenant_404(
-        api, [("post", f"/api/campaigns/{campaign.pk}/exports/"), ("get", f"/api/exports/{export.pk}/")]
+        api,
+        [
+            ("post", f"/api/campaigns/{campaign.pk}/exports/"),
+            ("get", f"/api/exports/{export.pk}/"),
+            ("get", f"/api/exports/{export.pk}/file/"),
+        ],
     )
+
+
+def finished_export(campaign, content=b'\xef\xbb\xbf"Nom de l\'organisation"\r\n'):
+    export = CampaignExport.objects.create(
+        campaign=campaign, status="DONE", filename="Resultats-Rentree.csv", finished_at=timezone.now()
+    )
+    export.file.save("r.csv", ContentFile(content))
+    return export
+
+
+def test_an_archived_organizations_exports_are_404_like_its_campaigns(member_a, campaign):
+    export = finished_export(campaign)
+    campaign.organization.archived_at = timezone.now()
+    campaign.organization.save(update_fields=["archived_at"])
+    api = APIClient()
+    api.force_authenticate(member_a)
+    assert api.get(f"/api/campaigns/{campaign.pk}/").status_code == 404
+    assert_cross_tenant_404(api, [("get", f"/api/exports/{export.pk}/"), ("get", f"/api/exports/{export.pk}/file/")])
+
+
+def test_a_token_client_downloads_a_finished_export_through_the_api(member_a, campaign):
+    export = finished_export(campaign)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member_a).key}")
+    download_url = api.get(f"/api/exports/{export.pk}/").json()["download_url"]
+    assert download_url == f"http://testserver/api/exports/{export.pk}/file/"
+    response = api.get(download_url)
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="Resultats-Rentree.csv"'
+    assert b"".join(response.streaming_content).decode("utf-8") == '\ufeff"Nom de l\'organisation"\r\n'
+
+
+def test_an_export_file_is_404_until_it_is_built_and_refuses_other_methods(member_a, campaign):
+    pending = CampaignExport.objects.create(campaign=campaign)
+    api = APIClient()
+    api.force_authenticate(member_a)
+    response = api.get(f"/api/exports/{pending.pk}/file/")
+    assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND"
+    assert api.post(f"/api/exports/{finished_export(campaign).pk}/file/").status_code == 405
+
+
+def test_the_export_file_needs_authentication(campaign):
+    response = APIClient().get(f"/api/exports/{finished_export(campaign).pk}/file/")
+    assert response.status_code in (401, 403) and response.json()["code"] == "NOT_AUTHENTICATED"
 
 
 @pytest.mark.worker
@@ -204,7 +254,7 @@ def test_an_export_is_built_by_the_worker_and_downloaded(celery_worker_process, 
     api.force_authenticate(member_a)
     export_id = api.post(f"/api/campaigns/{campaign.pk}/exports/").json()["id"]
     body = wait_until(lambda: (b := api.get(f"/api/exports/{export_id}/").json())["status"] == "DONE" and b)
-    assert body["progress"] == 100 and body["download_url"].endswith("/fichier.csv")
+    assert body["progress"] == 100 and body["download_url"].endswith(f"/api/exports/{export_id}/file/")
     from django.test import Client
 
     client = Client()
