@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from tests.accounts.factories import PASSWORD, MembershipFactory, OrganizationFactory, StudentUserFactory
@@ -184,3 +185,28 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+# A ceiling, not a wait: every Playwright wait of the journeys ends as soon as the page reaches the awaited
+# state, and this only decides how long a broken page takes to fail. Playwright's 5 s default is too close to
+# what a correct page needs on a loaded 2-core machine (Argon2 hashes, the Celery worker, Chromium and the
+# live server share the CPUs); the polling pages (every 3, 5 or 10 s) fit several rounds inside 30 s.
+BROWSER_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's ``new_context`` (behind ``context`` and ``page``), with the ceiling above.
+
+    Tests that need a second browser (a learner and an invigilator) take this fixture rather than
+    ``browser.new_context()``: same ceilings, and the context is closed after the test.
+    """
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+
+    def _new_context(**kwargs):
+        context = new_context(**kwargs)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+        return context
+
+    return _new_context
