@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.campaigns.test_exports import campaign, participant  # noqa: F401 - shared fixtures
-from tests.e2e.test_team_journeys import log_in
+from tests.e2e.steps import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_a_teacher_reads_activity_analysis_and_exports(
     expect(row.get_by_role("link", name="Tuto")).to_be_visible()
 
     page.get_by_role("button", name="Exporter les résultats (CSV)").click()
-    expect(page.get_by_test_id("export-status")).to_have_attribute("data-status", "DONE", timeout=30_000)
+    expect(page.get_by_test_id("export-status")).to_have_attribute("data-status", "DONE")  # polled every 1 s
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le fichier CSV").click()
     with open(download.value.path(), encoding="utf-8-sig") as handle:

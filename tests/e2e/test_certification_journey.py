@@ -10,15 +10,14 @@ from playwright.sync_api import Page, expect
 from certification.demo import demo_positioning_create
 from certification.models import CertificationCourse, CertificationSession
 from crcn.services import content_load
-from tests.e2e.test_campaign_journey import answer_current_question
-from tests.e2e.test_team_journeys import log_in
+from tests.e2e.steps import answer_current_question, click_and_load, log_in
 from tests.students.factories import OrganizationLearnerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
-    page: Page, browser, browser_context_args, live_server, admin_a, school_a, student
+    page: Page, new_context, live_server, admin_a, school_a, student
 ):
     content_load()
     learner = OrganizationLearnerFactory(
@@ -44,8 +43,8 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     page.get_by_label("Date de la session").fill((datetime.date.today() + datetime.timedelta(days=1)).isoformat())
     page.get_by_label("Heure de début (heure locale)").fill("09:00")
     page.get_by_role("button", name="Créer la session").click()
-    session = CertificationSession.objects.get(room="B12")
     expect(page.get_by_test_id("session-status")).to_have_text("Créée")
+    session = CertificationSession.objects.get(room="B12")  # read once the page says it exists
     page.get_by_role("link", name="Inscrire des élèves").click()
     page.get_by_label("Classe").select_option("Tle 2")
     page.get_by_role("button", name="Afficher les élèves").click()
@@ -60,7 +59,7 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     password = page.get_by_test_id("invigilator-password").inner_text()
 
     # The student enters and waits; the invigilator, without an account, lets her start.
-    learner_context = browser.new_context(**browser_context_args)
+    learner_context = new_context()
     learner_page = learner_context.new_page()
     log_in(learner_page, live_server.url, "lea.martin1403")
     learner_page.goto(f"{live_server.url}/certification/")
@@ -73,18 +72,19 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     learner_page.get_by_role("button", name="Commencer mon test").click()
     expect(learner_page.get_by_test_id("waiting")).to_be_visible()
 
-    invigilator_context = browser.new_context(**browser_context_args)
-    invigilator = invigilator_context.new_page()
+    invigilator = new_context().new_page()
     invigilator.goto(f"{live_server.url}/surveillance/")
     invigilator.get_by_label("Numéro de session").fill(str(session.pk))
     invigilator.get_by_label("Mot de passe de la session").fill(password)
     invigilator.get_by_role("button", name="Surveiller la session").click()
+    # The candidates' table refreshes itself every 5 s, the waiting screen every 3 s: each wait below is on
+    # what the other side's action shows, which the next refresh brings (well within the ceiling).
     row = invigilator.get_by_test_id(f"candidate-{session.candidates.get().pk}")
     expect(row.get_by_test_id("candidate-state")).to_have_text("En attente d'autorisation")
-    row.get_by_role("button", name="Autoriser").click()
+    click_and_load(invigilator, row.get_by_role("button", name="Autoriser", exact=True))
 
     # The waiting screen opens the test by itself; no correction is shown; the timer runs.
-    expect(learner_page.get_by_test_id("question-number")).to_contain_text("Question 1 sur", timeout=15_000)
+    expect(learner_page.get_by_test_id("question-number")).to_contain_text("Question 1 sur")
     expect(learner_page.get_by_test_id("certification-timer")).to_contain_text("Temps restant")
     course = CertificationCourse.objects.get(session=session)
     total = course.challenges.count()
@@ -94,19 +94,18 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
 
     # She closes the browser: to resume, she enters again and the invigilator authorises again.
     learner_context.close()
-    learner_context = browser.new_context(**browser_context_args)
-    learner_page = learner_context.new_page()
+    learner_page = new_context().new_page()
     log_in(learner_page, live_server.url, "lea.martin1403")
     learner_page.goto(f"{live_server.url}/certification/test/{course.pk}/")
     learner_page.get_by_label("Code d'accès à la session").fill(access_code)
     learner_page.get_by_role("button", name="Commencer mon test").click()
     expect(learner_page.get_by_test_id("waiting")).to_be_visible()
-    row.get_by_role("button", name="Autoriser à reprendre").click()
-    expect(learner_page.get_by_test_id("question-number")).to_contain_text("Question 4 sur", timeout=15_000)
+    click_and_load(invigilator, row.get_by_role("button", name="Autoriser à reprendre"))
+    expect(learner_page.get_by_test_id("question-number")).to_contain_text("Question 4 sur")
     for _ in range(total - 3):
         answer_current_question(learner_page, right=True)
     expect(learner_page.get_by_role("heading", name="Votre test de certification est terminé")).to_be_visible()
-    expect(row.get_by_test_id("candidate-state")).to_contain_text("Test terminé", timeout=10_000)
+    expect(row.get_by_test_id("candidate-state")).to_contain_text("Test terminé")
 
     # After the session: finalisation with an incident, then publication.
     page.get_by_role("link", name="Finaliser la session").click()
@@ -128,11 +127,10 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
         learner_page.get_by_role("link", name="Télécharger mon attestation").click()
     assert download.value.suggested_filename.startswith("attestation-pix-")
     learner_page.get_by_role("link", name="Voir le détail").click()
-    code = learner_page.get_by_test_id("verification-code").inner_text()
-    assert code == course.verification_code
-    public = browser.new_context(**browser_context_args).new_page()
+    expect(learner_page.get_by_test_id("verification-code")).to_have_text(course.verification_code)
+    public = new_context().new_page()
     public.goto(f"{live_server.url}/verifier-une-certification/")
-    public.get_by_label("Code de vérification").fill(code)
+    public.get_by_label("Code de vérification").fill(course.verification_code)
     public.get_by_role("button", name="Vérifier").click()
     expect(public.get_by_test_id("verified-certificate")).to_contain_text("Léa Martin")
     expect(public.get_by_test_id("verified-certificate")).to_contain_text(f"{course.pix_score} pix")

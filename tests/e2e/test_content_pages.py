@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from crcn.models import Challenge, TargetProfile
 from crcn.services import content_load
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.e2e.test_team_journeys import log_in
+from tests.e2e.steps import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,8 @@ def test_the_preview_shows_an_illustration_and_refuses_a_wrong_answer(page: Page
     page.goto(f"{live_server.url}/contenu/epreuves/{challenge.id}/")
     image = page.get_by_role("img", name=challenge.illustration_alt)
     expect(image).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
+    # Visible is not loaded: wait for the file itself (a broken image is complete with no width, and fails).
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     wrong = 1 if challenge.solution != 1 else 2
     page.get_by_test_id("challenge").get_by_role("radio").nth(wrong - 1).check()
     page.get_by_role("button", name="Je valide").click()
