@@ -1,5 +1,7 @@
 """Students pages: permissions, cross-school isolation, accounts and class sheets."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -188,6 +190,14 @@ def test_a_students_page_lists_the_campaigns_taken(client, member_a, school_a, s
     client.force_login(member_a)
     page = client.get(url("detail", org_id=school_a.pk, learner_id=learner.pk)).content.decode()
     assert "Rentrée 2nde 3" in page and "42 %" in page
+
+
+def test_a_students_page_title_is_the_students_name(client, member_a, school_a, class_a):
+    client.force_login(member_a)
+    page = client.get(url("detail", org_id=school_a.pk, learner_id=class_a[0].pk)).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    assert title == "Léa Martin · Pix Orga"
+    assert page.count("<h2>Campagnes</h2>") == 1
 
 
 def test_certificability_comes_from_the_latest_shared_profile_collection(client, member_a, school_a, student):
