@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
@@ -26,6 +25,7 @@ from django.utils import timezone
 from accounts.models import AuditLogEntry, Invitation, Membership, Organization, User
 from accounts.selectors import admins_count_for_organization
 from pixorga.errors import ApplicationError
+from pixorga.names import name_key
 
 EMAIL_ALREADY_USED = "Cette adresse e-mail est déjà utilisée par un compte."
 BIRTHDATE_REQUIRED_WITHOUT_EMAIL = "Sans adresse e-mail, la date de naissance est obligatoire pour créer l'identifiant."
@@ -45,16 +45,9 @@ UAI_ARCHIVED = "L'espace de cet établissement est archivé : contactez le suppo
 MAX_INVITATIONS_AT_ONCE = 100
 
 
-def normalize_name_for_username(name: str) -> str:
-    """Lowercase, without accents, spaces or punctuation (reference §2.3 normalisation)."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "oe"))
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
-
-
 def username_generate(*, first_name: str, last_name: str, birthdate: date) -> str:
     """``prenom.nomJJMM``; when taken, JJMM becomes 4 random digits until free (reference §2.4)."""
-    stem = f"{normalize_name_for_username(first_name)}.{normalize_name_for_username(last_name)}"
+    stem = f"{name_key(first_name)}.{name_key(last_name)}"
     candidate = f"{stem}{birthdate:%d%m}"
     while User.objects.filter(username=candidate).exists():
         candidate = f"{stem}{secrets.randbelow(10_000):04d}"

@@ -24,7 +24,8 @@ from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, knowledge_at_share, late
 from campaigns.models import Campaign, CampaignParticipation
 from campaigns.results import profile_at_share
 from crcn.models import Competence, Skill, Tube, Tutorial
-from students.models import OrganizationLearner, fold_for_search
+from pixorga.names import fold_name
+from students.models import OrganizationLearner
 
 PARTICIPATIONS = CampaignParticipation._meta.db_table
 LEARNERS = OrganizationLearner._meta.db_table
@@ -47,7 +48,7 @@ def participations_filtered(
         rows = rows.filter(organization_learner__division__in=divisions)
     if status in STATUS_LABELS:
         rows = rows.filter(status=status)
-    for word in fold_for_search(search).split()[:5]:
+    for word in fold_name(search).split()[:5]:
         rows = rows.filter(organization_learner__search_text__contains=word)
     if stage_id and campaign.target_profile_id:
         stages = list(campaign.target_profile.stages.order_by("threshold").values_list("pk", "threshold"))

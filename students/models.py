@@ -7,23 +7,18 @@ campaign results stay readable.
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-def fold_for_search(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("œ", "oe").replace("æ", "ae"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from pixorga.names import fold_name
 
 
 def search_text_of(learner) -> str:
     """Search ignores accents and case ("Lefevre" finds "Lefèvre"); the embedded PostgreSQL has no unaccent."""
     parts = [learner.first_name, learner.middle_name, learner.last_name, learner.preferred_last_name]
-    words = " ".join(fold_for_search(p) for p in parts if p)
+    words = " ".join(fold_name(p) for p in parts if p)
     return f"{words} {(learner.national_student_id or '').lower()} {learner.student_number.lower()}".strip()
 
 

@@ -6,7 +6,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Organization
-from students.models import LearnerImport, OrganizationLearner, fold_for_search
+from pixorga.names import fold_name
+from students.models import LearnerImport, OrganizationLearner
 
 CERTIFICABILITY_FILTERS = {
     "certifiable": "Certifiable",
@@ -39,7 +40,7 @@ def learners_list_for_organization(
         learners = learners.filter(certifiable__isnull=True)
     if not include_disabled:
         learners = learners.filter(is_disabled=False)
-    for word in fold_for_search(search).split()[:5]:
+    for word in fold_name(search).split()[:5]:
         learners = learners.filter(search_text__contains=word)
     if divisions:
         learners = learners.filter(division__in=divisions)

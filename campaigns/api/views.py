@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from campaigns import selectors, services
 from campaigns.models import Campaign
 from crcn.selectors import target_profiles_available_for_organization
+from pixorga.names import fold_name
 from pixorga.tenancy import OrganizationApi
 from pixorga.throttling import ScopedRateThrottle
-from students.models import fold_for_search
 from students.services.reconciliation import learner_reconcile_attempt
 
 
@@ -191,7 +191,7 @@ class CampaignParticipantsApi(APIView):
             participants = participants.filter(status=request.query_params["status"])
         if request.query_params.get("division"):
             participants = participants.filter(organization_learner__division=request.query_params["division"])
-        for word in fold_for_search(request.query_params.get("search", "")).split()[:5]:
+        for word in fold_name(request.query_params.get("search", "")).split()[:5]:
             participants = participants.filter(organization_learner__search_text__contains=word)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(participants, request, view=self)

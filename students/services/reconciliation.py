@@ -9,8 +9,6 @@ Conflicts get the codes of reference §0, so the school's support kit can explai
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 from django.core.cache import cache
@@ -21,6 +19,7 @@ from accounts.models import User
 from campaigns.models import Campaign
 from crcn.answers import levenshtein_distance
 from pixorga.errors import ApplicationError
+from pixorga.names import name_key
 from students.models import OrganizationLearner
 
 MAX_RATIO = 0.25
@@ -50,10 +49,8 @@ NOT_RESTRICTED = (
 )
 
 
-def normalize_for_matching(name: str) -> str:
-    decomposed = unicodedata.normalize("NFD", name.strip().lower().replace("œ", "oe").replace("æ", "ae"))
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", without_accents)
+# The key names are compared by; certification's candidate check (certification.services.entry) uses it too.
+normalize_for_matching = name_key
 
 
 def _close(typed: str, reference: str, max_ratio: float) -> bool:
@@ -68,16 +65,16 @@ def learner_match(
     *, candidates: list[OrganizationLearner], first_name: str, last_name: str
 ) -> OrganizationLearner | None:
     """The one learner those names designate, or None (no one, or several)."""
-    typed_first, typed_last = normalize_for_matching(first_name), normalize_for_matching(last_name)
+    typed_first, typed_last = name_key(first_name), name_key(last_name)
     for max_ratio in (0, MAX_RATIO):
         for given_name in ("first_name", "middle_name", "third_name"):
             found = [
                 learner
                 for learner in candidates
-                if _close(typed_first, normalize_for_matching(getattr(learner, given_name)), max_ratio)
+                if _close(typed_first, name_key(getattr(learner, given_name)), max_ratio)
                 and (
-                    _close(typed_last, normalize_for_matching(learner.last_name), max_ratio)
-                    or _close(typed_last, normalize_for_matching(learner.preferred_last_name), max_ratio)
+                    _close(typed_last, name_key(learner.last_name), max_ratio)
+                    or _close(typed_last, name_key(learner.preferred_last_name), max_ratio)
                 )
             ]
             if len(found) == 1:
