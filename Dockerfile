@@ -1,7 +1,9 @@
-# Production image: gunicorn (web) or celery (worker) on external PostgreSQL and Redis.
+# Production image: gunicorn (web, pixorga/gunicorn_conf.py) or celery (worker, beat) on external PostgreSQL
+# and Redis; docker-compose.yml runs it. Nothing secret is baked in.
 FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=pixorga.settings.prod
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=pixorga.settings.prod \
+    PIXORGA_ADDRESS=0.0.0.0:8000
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
@@ -10,8 +12,9 @@ COPY . .
 # collectstatic needs settings to import; these throw-away values are never used at run time.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgresql://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media && chown -R pixorga /app/var
+    && mkdir -p /app/var/media /app/var/beat && chown -R pixorga /app/var
 
 USER pixorga
 EXPOSE 8000
-CMD ["gunicorn", "pixorga.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s CMD ["python", "-m", "pixorga.healthcheck", "web"]
+CMD ["gunicorn", "-c", "python:pixorga.gunicorn_conf", "pixorga.wsgi:application"]
