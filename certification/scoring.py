@@ -1,6 +1,8 @@
 """Certification v2 scoring (reference pix-algorithms §8.2), pure Python.
 
-1. Only the challenges of the positioned (certifiable) competences count.
+1. Only the challenges of the positioned (certifiable) competences count, and each of them must have been
+   given at least one challenge (reference §8.2 step 2): otherwise it is a computation error, never a
+   silent "not certified".
 2. Reproducibility rate = round(100 × correct / answered), both over non-neutralised challenges; a skipped
    or timed-out challenge is answered (and wrong), a challenge never answered is not; 0 when nothing counts.
 3. Below 50 % every competence is uncertified (level -1, 0 pix) and the certification is rejected.
@@ -11,6 +13,11 @@
 5. Levels are capped at the maximum reachable level, scores at 8 pix per reachable level. The
    certification is rejected when its pix score is 0 (Pix raises a computation error when that happens
    with a rate above 50 %; we reject it, the candidate's result being 0 pix either way).
+6. Trust (§8.2 step 9): a certification is "not trustable" when fewer than ceil(0.66 × challenges) of its
+   challenges have a non-neutralised answer. Its marks and status are computed as usual; what to do with
+   it (Pix: its jury; here: the centre) is decided by the services, not here.
+
+Computation errors are ``CertificationScoringError`` with a French message meant for the centre.
 """
 
 from __future__ import annotations
@@ -85,10 +92,23 @@ class CertificationScore:
     reproducibility_rate: int  # 0..100
     marks: tuple[CompetenceMark, ...]  # one per positioned competence, ordered by code
     reason: str | None  # None, or one of the REASON_* codes
+    answered: int = 0  # challenges of the tested competences with a non-neutralised answer
+    challenges: int = 0  # challenges of the tested competences
+
+    @property
+    def is_trustable(self) -> bool:
+        return self.answered >= trusted_answers_needed(self.challenges)
 
 
 class CertificationScoringError(Exception):
-    """The answers do not fit any rule of the reference: the certification needs a human look."""
+    """The course does not fit the rules of the reference: the certification needs a human look."""
+
+
+COMPETENCE_WITHOUT_CHALLENGE = "La compétence {code} fait partie du test mais aucune question ne lui a été posée."
+MISSING_LEVEL_RULE = (
+    "Aucune règle de la table de référence ne correspond à la compétence {code} "
+    "({challenges} questions, {correct} réussies, {neutralised} neutralisée{s})."
+)
 
 
 def _is_correct(outcome: ChallengeOutcome) -> bool:
@@ -117,19 +137,18 @@ def _band(rate: int) -> int:
 def _competence_mark(
     positioning: CompetencePositioning, outcomes: Sequence[ChallengeOutcome], *, rate: int, max_level: int
 ) -> CompetenceMark:
-    if not outcomes:
-        return CompetenceMark(positioning.code, UNCERTIFIED_LEVEL, 0)
-    key = (
-        len(outcomes),
-        min(sum(1 for o in outcomes if _is_correct(o)), CERTIFICATION_CHALLENGES_PER_COMPETENCE),
-        sum(1 for o in outcomes if o.is_neutralized),
-    )
-    rule = _RULES.get(key)
+    correct = sum(1 for o in outcomes if _is_correct(o))
+    neutralised = sum(1 for o in outcomes if o.is_neutralized)
+    rule = _RULES.get((len(outcomes), min(correct, CERTIFICATION_CHALLENGES_PER_COMPETENCE), neutralised))
     if rule is None:
-        challenges, correct, neutralised = key
         raise CertificationScoringError(
-            f"missing certified level rule: competence {positioning.code}, {challenges} challenges, "
-            f"{correct} correct, {neutralised} neutralised"
+            MISSING_LEVEL_RULE.format(
+                code=positioning.code,
+                challenges=len(outcomes),
+                correct=correct,
+                neutralised=neutralised,
+                s="s" if neutralised > 1 else "",
+            )
         )
     result = rule[_band(rate)]
     if result == UNCERTIFIED:
@@ -145,10 +164,9 @@ def _code_key(code: str) -> tuple[int, ...] | tuple[str]:
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (code,)
 
 
-def _is_trustable(outcomes: Sequence[ChallengeOutcome]) -> bool:
-    answered = sum(1 for o in outcomes if _counts(o))
-    needed = -(-TRUSTED_ANSWERED_SHARE_PERCENT * len(outcomes) // 100)  # ceil(0.66 × challenges), no float
-    return answered >= needed
+def trusted_answers_needed(challenges: int) -> int:
+    """Fewest non-neutralised answers for a result to be trustable: ceil(0.66 × challenges), no float."""
+    return -(-TRUSTED_ANSWERED_SHARE_PERCENT * challenges // 100)
 
 
 def score_certification(
@@ -168,22 +186,26 @@ def score_certification(
     positioned = sorted(positioning, key=lambda p: _code_key(p.code))
     codes = {p.code for p in positioned}
     tested = [o for o in outcomes if o.competence_code in codes]
+    by_competence: dict[str, list[ChallengeOutcome]] = {code: [] for code in codes}
+    for outcome in tested:
+        by_competence[outcome.competence_code].append(outcome)
+    for p in positioned:
+        if not by_competence[p.code]:
+            raise CertificationScoringError(COMPETENCE_WITHOUT_CHALLENGE.format(code=p.code))
     rate = reproducibility_rate(tested)
 
     if rate < MIN_REPRODUCIBILITY_RATE:
         marks = tuple(CompetenceMark(p.code, UNCERTIFIED_LEVEL, 0) for p in positioned)
     else:
-        by_competence: dict[str, list[ChallengeOutcome]] = {code: [] for code in codes}
-        for outcome in tested:
-            by_competence[outcome.competence_code].append(outcome)
         marks = tuple(_competence_mark(p, by_competence[p.code], rate=rate, max_level=max_level) for p in positioned)
 
     pix_score = sum(m.score for m in marks)
     status = STATUS_REJECTED if rate < MIN_REPRODUCIBILITY_RATE or pix_score == 0 else STATUS_VALIDATED
+    answered = sum(1 for o in tested if _counts(o))
     reason = None
-    if not _is_trustable(tested):
+    if answered < trusted_answers_needed(len(tested)):
         reason = REASON_NOT_TRUSTABLE
     elif rate < MIN_REPRODUCIBILITY_RATE:
         technical = abort_reason == TECHNICAL_ABORT_REASON
         reason = REASON_LACK_OF_ANSWERS_FOR_TECHNICAL_REASON if technical else REASON_INSUFFICIENT_CORRECT_ANSWERS
-    return CertificationScore(status, pix_score, rate, marks, reason)
+    return CertificationScore(status, pix_score, rate, marks, reason, answered=answered, challenges=len(tested))

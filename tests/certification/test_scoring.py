@@ -237,13 +237,16 @@ def test_the_pix_score_is_the_sum_of_the_marks_ordered_by_competence_code():
     assert (score.status, score.pix_score, score.reproducibility_rate) == ("validated", 28 + 17 + 35, 100)
 
 
-def test_a_competence_without_any_challenge_is_not_certified():
+@pytest.mark.parametrize("rate", [100, 0], ids=["scored", "under-50"])
+def test_a_competence_tested_without_any_challenge_is_a_computation_error(rate):
+    """Reference §8.2 step 2: each tested competence must have at least one challenge — not a silent -1."""
     positioning = [TESTED, CompetencePositioning("1.2", 2, 17)]
+    outcomes = competence(3, 3, 0) if rate else competence(3, 0, 0)
 
-    score = score_certification(positioning=positioning, outcomes=competence(3, 3, 0), max_level=5)
+    with pytest.raises(CertificationScoringError) as error:
+        score_certification(positioning=positioning, outcomes=outcomes, max_level=5)
 
-    assert mark_of(score, "1.2") == CompetenceMark("1.2", -1, 0)
-    assert mark_of(score) == EXPECTED_MARK["V"]
+    assert str(error.value) == "La compétence 1.2 fait partie du test mais aucune question ne lui a été posée."
 
 
 def test_too_few_answered_questions_make_the_certification_not_trustable_but_keep_its_marks():
@@ -273,5 +276,10 @@ def test_a_neutralised_question_does_not_count_as_answered_for_trust():
 
 
 def test_a_combination_missing_from_the_table_is_an_error():
-    with pytest.raises(CertificationScoringError, match="missing certified level rule"):
+    with pytest.raises(CertificationScoringError) as error:
         score_certification(positioning=[TESTED], outcomes=[ok()] * 4, max_level=5)
+
+    assert str(error.value) == (
+        "Aucune règle de la table de référence ne correspond à la compétence 1.1 "
+        "(4 questions, 4 réussies, 0 neutralisée)."
+    )
