@@ -208,6 +208,8 @@ class AuditLogEntry(models.Model):
         LEARNERS_IMPORTED = "learners_imported", "Élèves importés"
         LEARNER_ACCOUNTS_CREATED = "learner_accounts_created", "Comptes élèves créés"
         LEARNER_PASSWORDS_RESET = "learner_passwords_reset", "Mots de passe élèves réinitialisés"
+        CERTIFICATION_DECIDED = "certification_decided", "Décision sur une certification non fiable ou en erreur"
+        INVIGILATOR_PASSWORD_RENEWED = "invigilator_password_renewed", "Nouveau mot de passe surveillant"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit_log")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

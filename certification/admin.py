@@ -33,7 +33,13 @@ class CertificationSessionAdmin(admin.ModelAdmin):
     list_filter = ("center__type",)
     search_fields = ("pk", "center__name", "center__external_id")
     raw_id_fields = ("center", "created_by", "assigned_certification_officer")
-    readonly_fields = ("access_code", "invigilator_password", "finalized_at", "published_at")
+    readonly_fields = (
+        "access_code",
+        "invigilator_password",
+        "invigilator_failed_attempts",
+        "finalized_at",
+        "published_at",
+    )
 
 
 @admin.register(Candidate)
@@ -45,11 +51,34 @@ class CandidateAdmin(admin.ModelAdmin):
 
 @admin.register(CertificationCourse)
 class CertificationCourseAdmin(admin.ModelAdmin):
-    list_display = ("pk", "verification_code", "session", "status", "pix_score", "published_at")
-    list_filter = ("status",)
+    list_display = (
+        "pk",
+        "verification_code",
+        "session",
+        "status",
+        "pix_score",
+        "is_trustable",
+        "decision",
+        "published_at",
+    )
+    list_filter = ("status", "is_trustable", "decision")
     search_fields = ("verification_code", "candidate__last_name")
     raw_id_fields = ("candidate", "session", "user", "assessment")
-    readonly_fields = ("verification_code", "positioning", "pix_score", "reproducibility_rate", "status", "scored_at")
+    readonly_fields = (
+        "verification_code",
+        "positioning",
+        "pix_score",
+        "reproducibility_rate",
+        "status",
+        "is_trustable",
+        "scored_answers",
+        "scored_challenges",
+        "error_message",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "scored_at",
+    )
 
 
 @admin.register(LivretScolaireClient)

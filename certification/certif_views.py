@@ -20,7 +20,8 @@ from certification.forms import (
     IssueReportForm,
     SessionForm,
 )
-from certification.models import CenterMembership, IssueReport
+from certification.models import INVIGILATOR_LOCK_FAILURES, CenterMembership, CertificationCourse, IssueReport
+from certification.scoring import trusted_answers_needed
 from certification.services import enrolment, results
 from certification.services import sessions as session_services
 from pixorga.errors import ApplicationError
@@ -117,12 +118,18 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     candidates = list(selectors.candidates_list_for_session(session=session))
     for candidate in candidates:
         candidate.state_code, candidate.state_label = selectors.candidate_state(candidate)
+    to_decide = selectors.courses_to_decide_for_session(session=session) if session.is_finalized else []
+    for course in to_decide:
+        course.answers_needed = trusted_answers_needed(course.scored_challenges)
     return render(
         request,
         "certification/certif/session_detail.html",
         {
             "session": session,
             "candidates": candidates,
+            "to_decide": to_decide,
+            "undecided_count": sum(1 for c in to_decide if c.awaits_decision),
+            "lock_failures": INVIGILATOR_LOCK_FAILURES,
             "invigilators_needed": enrolment.invigilators_needed(len(candidates)),
             "guidance": session_services.session_guidance(session.date),
             "enrolment_open": session_services.session_is_open_for_enrolment(session),
@@ -284,9 +291,11 @@ def session_finalize(request: HttpRequest, session_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "La session est finalisée. Les résultats sont calculés.")
+            _report_to_decide(request, selectors.courses_to_decide_for_session(session=session))
             return _to_session(request, session)
     for candidate in candidates:
         candidate.state_code, candidate.state_label = selectors.candidate_state(candidate)
+        candidate.answers_needed = trusted_answers_needed(candidate.challenges_count)
     return render(
         request,
         "certification/certif/finalize.html",
@@ -313,6 +322,62 @@ def session_results_download(request: HttpRequest, session_id: int) -> HttpRespo
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _report_to_decide(request: HttpRequest, courses: list[CertificationCourse]) -> None:
+    """After finalisation: what the centre must look at before publishing, said plainly."""
+    for course in courses:
+        if course.error_message:
+            messages.error(
+                request,
+                f"La certification de {course.candidate} n'a pas pu être calculée. {course.error_message} "
+                "Vous pouvez l'annuler sur cette page.",
+            )
+    not_trustable = sum(1 for c in courses if not c.error_message)
+    if not_trustable:
+        plural = "s" if not_trustable > 1 else ""
+        messages.warning(
+            request,
+            f"{not_trustable} certification{plural} non fiable{plural} : décidez pour chacune avant de publier.",
+        )
+
+
+@center_view(required_role=CenterMembership.Role.ADMIN)
+@require_POST
+def certification_decide(request: HttpRequest, session_id: int, course_id: int) -> HttpResponse:
+    """« Publier le résultat calculé » or « Annuler la certification », for one flagged certification."""
+    session = _session(request, session_id)
+    course = selectors.course_get_for_session(session=session, course_id=course_id)
+    try:
+        course = results.certification_decide(
+            session=session, course_id=course.pk, decided_by=request.user, decision=request.POST.get("decision", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if course.decision == CertificationCourse.Decision.CANCEL:
+            messages.success(request, f"La certification de {course.candidate} est annulée.")
+        else:
+            messages.success(request, f"Le résultat calculé de {course.candidate} sera publié tel quel.")
+    return _to_session(request, session)
+
+
+@center_view()
+@require_POST
+def invigilator_password_renew(request: HttpRequest, session_id: int) -> HttpResponse:
+    """« Générer un nouveau mot de passe surveillant »: the old one stops working, a lock is lifted."""
+    session = _session(request, session_id)
+    try:
+        session = session_services.session_invigilator_password_renew(session=session, renewed_by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Nouveau mot de passe surveillant : {session.invigilator_password}. L'ancien ne fonctionne plus : "
+            "donnez celui-ci aux surveillants de la session.",
+        )
+    return _to_session(request, session)
 
 
 @center_view(required_role=CenterMembership.Role.ADMIN)

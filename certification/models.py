@@ -18,6 +18,9 @@ ACCESS_CODE_LETTERS = "BCDFGHJKMPQRTVWXY"
 ACCESS_CODE_DIGITS = "2346789"
 PASSWORD_AND_VERIFICATION_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"  # noqa: S105 — an alphabet
 CERTIFICATE_VALIDITY_YEARS = 3
+# Wrong invigilator passwords, from every address together, that lock a session's invigilator space:
+# 30 guesses among 24⁵ passwords leave an attacker one chance in 265 000.
+INVIGILATOR_LOCK_FAILURES = 30
 
 
 class CertificationCenter(models.Model):
@@ -105,6 +108,11 @@ class CertificationSession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    invigilator_failed_attempts = models.PositiveIntegerField(
+        "mots de passe surveillant erronés",
+        default=0,
+        help_text="Depuis le dernier mot de passe donné ; au-delà du seuil, l'espace surveillant est verrouillé.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -138,6 +146,11 @@ class CertificationSession(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_invigilation_locked(self) -> bool:
+        """Too many wrong invigilator passwords: closed until the centre gives a new one."""
+        return self.invigilator_failed_attempts >= INVIGILATOR_LOCK_FAILURES
 
     @property
     def starts_at(self) -> datetime.datetime:
@@ -213,6 +226,12 @@ class CertificationCourse(models.Model):
         CANDIDATE = "candidate", "Abandon : manque de temps ou départ prématuré"
         TECHNICAL = "technical", "Problème technique"
 
+    class Decision(models.TextChoices):
+        """What the centre decided for a certification Pix would send to its jury (not trustable, in error)."""
+
+        PUBLISH = "publish", "Publier le résultat calculé"
+        CANCEL = "cancel", "Annuler la certification"
+
     candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="course")
     session = models.ForeignKey(CertificationSession, on_delete=models.CASCADE, related_name="courses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certification_courses")
@@ -231,6 +250,19 @@ class CertificationCourse(models.Model):
     pix_score = models.PositiveSmallIntegerField("score pix", default=0)
     reproducibility_rate = models.PositiveSmallIntegerField("taux de reproductibilité", default=0)
     rejection_reason = models.CharField(max_length=48, blank=True)
+    is_trustable = models.BooleanField(
+        "fiable",
+        default=True,
+        help_text="Faux quand moins des deux tiers des questions ont une réponse prise en compte (référence §8.2.9).",
+    )
+    scored_answers = models.PositiveSmallIntegerField("réponses prises en compte", default=0)
+    scored_challenges = models.PositiveSmallIntegerField("questions du test", default=0)
+    error_message = models.CharField("erreur de calcul", max_length=500, blank=True)
+    decision = models.CharField("décision du centre", max_length=7, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
     jury_comment_for_organization = models.TextField("commentaire jury pour l'organisation", blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -250,6 +282,16 @@ class CertificationCourse(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Not trustable, or in error, and the centre has not said what to do with it."""
+        return self.status == self.Status.ERROR or (not self.is_trustable and not self.decision)
+
+    @property
+    def is_released(self) -> bool:
+        """What candidates, schools, the verification and the livret may see: published and decided."""
+        return self.is_published and self.status != self.Status.ERROR and (self.is_trustable or bool(self.decision))
 
     @property
     def valid_until(self) -> datetime.date | None:

@@ -2,6 +2,10 @@
 
 Access to a centre: an explicit member, or an active admin of the matching organisation (the school's
 head is the centre's admin by default, reference §8.1). Anything else is a 404.
+
+Results leave the centre only once released: published, and — for a certification flagged « not
+trustable » — decided by the centre (``CertificationCourse.is_released``). The candidate, the school, the
+public verification and the livret scolaire all read through ``_released()``.
 """
 
 from __future__ import annotations
@@ -167,9 +171,18 @@ def course_get_for_candidate(*, user: User, course_id: int) -> CertificationCour
     return course
 
 
+def _released() -> Q:
+    """Published and shown as such: same rule as ``CertificationCourse.is_released``."""
+    return (
+        Q(published_at__isnull=False)
+        & ~Q(status=CertificationCourse.Status.ERROR)
+        & (Q(is_trustable=True) | ~Q(decision=""))
+    )
+
+
 def certificates_pending_for_user(*, user: User) -> QuerySet[CertificationCourse]:
-    """Tests taken whose results the centre has not published yet."""
-    return CertificationCourse.objects.filter(user=user, published_at__isnull=True).select_related("session__center")
+    """Tests taken whose results the centre has not released yet."""
+    return CertificationCourse.objects.filter(user=user).exclude(_released()).select_related("session__center")
 
 
 def session_open_for_invigilation(*, session_id: int) -> CertificationSession | None:
@@ -182,7 +195,7 @@ def session_open_for_invigilation(*, session_id: int) -> CertificationSession | 
 
 def certificates_list_for_user(*, user: User) -> QuerySet[CertificationCourse]:
     return (
-        CertificationCourse.objects.filter(user=user, published_at__isnull=False)
+        CertificationCourse.objects.filter(_released(), user=user)
         .select_related("session__center", "candidate")
         .order_by("-session__date")
     )
@@ -196,11 +209,11 @@ def certificate_get_for_user(*, user: User, course_id: int) -> CertificationCour
 
 
 def certificate_get_by_verification_code(*, code: str) -> CertificationCourse | None:
-    """Only a published, validated certification can be verified (what the attestation shows)."""
+    """Only a released, validated certification can be verified (what the attestation shows)."""
     return (
         CertificationCourse.objects.filter(
+            _released(),
             verification_code=(code or "").strip().upper(),
-            published_at__isnull=False,
             status=CertificationCourse.Status.VALIDATED,
         )
         .select_related("session__center", "candidate")
@@ -228,11 +241,9 @@ def competence_results(course: CertificationCourse) -> list[CompetenceResult]:
 
 
 def divisions_with_results_for_organization(*, organization: Organization) -> list[tuple[str, int]]:
-    """Classes of the school with published certifications, and how many."""
+    """Classes of the school with released certifications, and how many."""
     return list(
-        CertificationCourse.objects.filter(
-            published_at__isnull=False, candidate__organization_learner__organization=organization
-        )
+        CertificationCourse.objects.filter(_released(), candidate__organization_learner__organization=organization)
         .values_list("candidate__organization_learner__division")
         .annotate(count=Count("id"))
         .order_by("candidate__organization_learner__division")
@@ -242,7 +253,7 @@ def divisions_with_results_for_organization(*, organization: Organization) -> li
 def results_list_for_division(*, organization: Organization, division: str) -> QuerySet[CertificationCourse]:
     return (
         CertificationCourse.objects.filter(
-            published_at__isnull=False,
+            _released(),
             candidate__organization_learner__organization=organization,
             candidate__organization_learner__division=division,
         )
@@ -260,8 +271,31 @@ def results_list_for_session(*, session: CertificationSession) -> QuerySet[Certi
     )
 
 
+def courses_to_decide_for_session(*, session: CertificationSession) -> list[CertificationCourse]:
+    """Certifications the centre must look at before (or, published undecided, after) publication.
+
+    Not trustable ones — decided or not, so the page keeps saying what was decided and by whom — and the
+    ones the scoring could not compute (in error, or cancelled because of it).
+    """
+    return list(
+        session.courses.filter(Q(is_trustable=False) | ~Q(error_message=""))
+        .select_related("candidate", "decided_by")
+        .order_by("candidate__last_name", "candidate__first_name")
+    )
+
+
+def course_get_for_session(*, session: CertificationSession, course_id: int) -> CertificationCourse:
+    course = session.courses.select_related("candidate").filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    return course
+
+
 def livret_certifications_for_uai(*, uai: str) -> QuerySet[CertificationCourse] | None:
-    """Certifications of the learners of the SCO organisation with that UAI (reference §8.10); None: no school."""
+    """Certifications of the learners of the SCO organisation with that UAI (reference §8.10); None: no school.
+
+    Cancelled certifications are left out, as Pix does; the others not released read as « pending ».
+    """
     organization = Organization.objects.filter(
         external_id__iexact=uai, type=Organization.Type.SCO, archived_at__isnull=True
     ).first()
@@ -269,6 +303,7 @@ def livret_certifications_for_uai(*, uai: str) -> QuerySet[CertificationCourse] 
         return None
     return (
         CertificationCourse.objects.filter(candidate__organization_learner__organization=organization)
+        .exclude(status=CertificationCourse.Status.CANCELLED)
         .select_related("candidate__organization_learner", "session__center")
         .prefetch_related("competence_marks")
         .order_by("candidate__last_name", "candidate__first_name", "id")

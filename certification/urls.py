@@ -28,6 +28,10 @@ urlpatterns = [
     path(S + "convocations.pdf", certif_views.convocations, name="convocations"),
     path(S + "finaliser/", certif_views.session_finalize, name="session_finalize"),
     path(S + "publier/", certif_views.session_publish, name="session_publish"),
+    path(
+        S + "certifications/<int:course_id>/decision/", certif_views.certification_decide, name="certification_decide"
+    ),
+    path(S + "mot-de-passe-surveillant/", certif_views.invigilator_password_renew, name="invigilator_password_renew"),
     path(S + "resultats.csv", certif_views.session_results_download, name="session_results_csv"),
     # The candidate
     path("certification/", learner_views.entry_identity, name="entry"),

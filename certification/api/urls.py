@@ -9,6 +9,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/candidates/", views.SessionCandidatesApi.as_view()),
     path("sessions/<int:session_id>/finalization/", views.SessionFinalizationApi.as_view()),
     path("sessions/<int:session_id>/publication/", views.SessionPublicationApi.as_view()),
+    path(
+        "sessions/<int:session_id>/certifications/<int:course_id>/decision/",
+        views.SessionCertificationDecisionApi.as_view(),
+    ),
+    path("sessions/<int:session_id>/invigilator-password/", views.SessionInvigilatorPasswordApi.as_view()),
     path("sessions/<int:session_id>/invigilation/", views.InvigilationLoginApi.as_view()),
     path("sessions/<int:session_id>/invigilation/candidates/", views.InvigilationCandidatesApi.as_view()),
     path(

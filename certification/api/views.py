@@ -25,6 +25,7 @@ from pixorga.tenancy import CertificationCenterApi
 from pixorga.throttling import ScopedRateThrottle
 
 CERTIFICATE_NOT_FOUND = "Aucune certification ne correspond à ce code de vérification."
+ADMINS_PUBLISH = "Seuls les administrateurs du centre publient les résultats."
 INVIGILATOR_ACCESS_REQUIRED = (
     "Jeton de surveillant manquant ou expiré : reconnectez-vous avec le mot de passe de la session."
 )
@@ -189,17 +190,60 @@ class SessionFinalizationApi(_SessionMemberApi):
             abort_reasons=abort_reasons,
             incidents=incidents,
         )
-        return Response(_session_payload(session))
+        to_decide = selectors.courses_to_decide_for_session(session=session)
+        return Response({**_session_payload(session), "to_decide": [_to_decide_payload(c) for c in to_decide]})
+
+
+def _to_decide_payload(course: CertificationCourse) -> dict:
+    """A certification the centre must decide on before publishing (not trustable, or in error)."""
+    return {
+        "certification_course_id": course.pk,
+        "candidate_id": course.candidate_id,
+        "reason": "COMPUTATION_ERROR" if course.error_message else "NOT_TRUSTABLE",
+        "answers": course.scored_answers,
+        "challenges": course.scored_challenges,
+        "computed_status": course.status,
+        "error": course.error_message,
+    }
 
 
 class SessionPublicationApi(_SessionMemberApi):
     @extend_schema(request=None, responses={200: None})
     def post(self, request, session_id: int):
         if not self.center_access.is_admin:
-            raise ApplicationError(
-                "Seuls les administrateurs du centre publient les résultats.", "FORBIDDEN", status_code=403
-            )
+            raise ApplicationError(ADMINS_PUBLISH, "FORBIDDEN", status_code=403)
         return Response(_session_payload(results.session_publish(session=self.session)))
+
+
+class SessionCertificationDecisionApi(_SessionMemberApi):
+    """The centre's decision on a not-trustable (or uncomputable) certification: publish it, or cancel it."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CertificationDecisionInput"
+
+        decision = serializers.ChoiceField(choices=CertificationCourse.Decision.choices)
+
+    @extend_schema(request=InputSerializer, responses={200: None})
+    def post(self, request, session_id: int, course_id: int):
+        if not self.center_access.is_admin:
+            raise ApplicationError(ADMINS_PUBLISH, "FORBIDDEN", status_code=403)
+        selectors.course_get_for_session(session=self.session, course_id=course_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = results.certification_decide(
+            session=self.session, course_id=course_id, decided_by=request.user, decision=data.validated_data["decision"]
+        )
+        return Response({"id": course.pk, "status": course.status, "decision": course.decision})
+
+
+class SessionInvigilatorPasswordApi(_SessionMemberApi):
+    """A new invigilator password (lifts the lock after too many wrong ones)."""
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request, session_id: int):
+        session = session_services.session_invigilator_password_renew(session=self.session, renewed_by=request.user)
+        return Response(_session_payload(session))
 
 
 # --- the candidate -----------------------------------------------------------------------------------
@@ -261,8 +305,8 @@ def _bearer(request) -> str:
     return header[7:] if header.startswith("Bearer ") else ""
 
 
-class InvigilationLoginApi(_ThrottledWithoutAccountApi):
-    throttle_scope = "invigilation"
+class InvigilationLoginApi(_WithoutAccountApi):
+    """Not throttled per address (one address is a whole school): ``invigilator_authenticate`` brakes."""
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -371,7 +415,7 @@ class LivretTokenApi(_ThrottledWithoutAccountApi):
 
 def _livret_entry(course: CertificationCourse) -> dict:
     candidate, learner = course.candidate, course.candidate.organization_learner
-    published = course.is_published
+    published = course.is_released
     validated = published and course.status == CertificationCourse.Status.VALIDATED
     status_value = "pending" if not published else ("validated" if validated else "rejected")
     return {

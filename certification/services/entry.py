@@ -7,6 +7,15 @@
    every entry, so resuming after closing the browser needs the invigilator too. A candidate whose
    profile is not certifiable is refused with the reason; otherwise the test is built from the profile
    (up to 3 questions per certifiable competence, each a variant never seen before).
+
+The invigilator enters with the session number and the session's password (reference §8.5). A school
+leaves through ONE public address, pupils and staff alike, so a brake on the address alone would let
+one pupil lock every invigilator out. Wrong passwords are therefore counted twice: per address in the
+cache (past ``MAX_ENTRY_FAILURES`` in ten minutes, that address is told to stop), and per session in the
+database. The right password of a session is always checked and admitted, whatever the address did,
+unless the session itself is under attack: after ``models.INVIGILATOR_LOCK_FAILURES`` wrong passwords, from any
+addresses, the session is locked — right password included, so guessing stops there — until the centre
+gives it a new password in Pix Certif. Invigilators already in the room keep their access.
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
 from assessments.algorithm.scoring import MIN_CERTIFIABLE_COMPETENCES, profile
@@ -55,6 +66,11 @@ NOT_CERTIFIABLE = (
 TEST_ALREADY_ENDED = "Votre test de certification est terminé."
 INVIGILATOR_WRONG = "Numéro de session ou mot de passe incorrect."
 INVIGILATOR_SESSION_CLOSED = "Cette session est finalisée : l'espace surveillant est fermé."
+INVIGILATOR_SESSION_LOCKED = (
+    "L'espace surveillant de cette session est verrouillé : trop de mots de passe erronés ont été saisis. "
+    "Demandez au centre de certification de générer un nouveau mot de passe surveillant "
+    "(page de la session dans Pix Certif)."
+)
 TOO_MANY_TRIES = "Trop d'essais. Attendez quelques minutes avant de réessayer."
 MAX_ENTRY_FAILURES = 10
 ENTRY_LOCK_SECONDS = 10 * 60
@@ -254,18 +270,33 @@ def invigilator_session_from_token(*, session_id: int, token: str) -> Certificat
     return session_open_for_invigilation(session_id=session_id)
 
 
+def _invigilator_refused(address_key: str) -> ApplicationError:
+    """Count a wrong try for the address; the answer says « stop » once the address went past its budget."""
+    too_many = (cache.get(address_key) or 0) >= MAX_ENTRY_FAILURES
+    _failed(address_key)
+    if too_many:
+        return ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
+    return ApplicationError(INVIGILATOR_WRONG, "INVALID_CREDENTIALS", status_code=400)
+
+
 def invigilator_authenticate(*, session_id, password: str, client_key: str) -> CertificationSession:
-    """Session number + the password printed for the invigilator; no account needed (reference §8.5)."""
-    key = f"invigilator-failures:{client_key}"
-    _brake(key)
+    """Session number + the password printed for the invigilator; no account needed (reference §8.5).
+
+    ``client_key`` is the client's address (``pixorga.ratelimit.client_address``). Not atomic on purpose:
+    the failure counted for the session must stay when the refusal is raised.
+    """
+    address_key = f"invigilator-failures:{client_key}"
     try:
         session = CertificationSession.objects.select_related("center").get(pk=int(session_id))
     except (CertificationSession.DoesNotExist, ValueError, TypeError):
-        _failed(key)
-        raise ApplicationError(INVIGILATOR_WRONG, "INVALID_CREDENTIALS", status_code=400) from None
-    if (password or "").strip().upper() != session.invigilator_password:
-        _failed(key)
-        raise ApplicationError(INVIGILATOR_WRONG, "INVALID_CREDENTIALS", status_code=400)
+        raise _invigilator_refused(address_key) from None
+    if session.is_invigilation_locked:
+        raise ApplicationError(INVIGILATOR_SESSION_LOCKED, "INVIGILATION_LOCKED", status_code=403)
+    if not constant_time_compare((password or "").strip().upper(), session.invigilator_password):
+        CertificationSession.objects.filter(pk=session.pk).update(
+            invigilator_failed_attempts=F("invigilator_failed_attempts") + 1
+        )
+        raise _invigilator_refused(address_key)
     if session.status != CertificationSession.Status.CREATED:
         raise ApplicationError(INVIGILATOR_SESSION_CLOSED, "SESSION_FINALIZED", status_code=403)
     return session

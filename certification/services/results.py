@@ -4,6 +4,12 @@ Finalising says what happened in the room — the examiner's comment, the incide
 test stopped — and scores every certification. A question that could not be answered through no fault
 of the candidate (an in-question incident on a question answered wrong) is neutralised, as Pix's
 automatic jury does. Publishing makes the results visible to candidates and schools.
+
+Pix sends two kinds of certification to its jury: the « not trustable » ones (fewer answers than two
+thirds of the questions, reference algorithms §8.2.9) and those its scoring could not compute (§8.2.2).
+We have no jury: the centre's admin decides for each — publish the computed result, or cancel the
+certification (a computation error can only be cancelled) —, the decision and its author are kept on the
+certification and in the school's audit log, and the session cannot be published while one is undecided.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import AuditLogEntry, User
 from assessments.models import Assessment
 from certification.models import (
     CertificationCourse,
@@ -36,7 +43,19 @@ INCIDENT_CANDIDATE_UNKNOWN = "Un signalement concerne un candidat qui n'a pas co
 QUESTION_NUMBER_REQUIRED = "Indiquez le numéro de la question concernée par le problème."
 NOT_FINALIZED = "La session doit être finalisée avant d'en publier les résultats."
 ALREADY_PUBLISHED = "Les résultats de cette session sont déjà publiés."
-COURSES_IN_ERROR = "Certaines certifications n'ont pas pu être calculées : contactez l'administrateur de la plateforme."
+COURSES_IN_ERROR = (
+    "Certaines certifications n'ont pas pu être calculées ({names}) : annulez-les sur la page de la session "
+    "avant de publier, ou contactez l'administrateur de la plateforme."
+)
+NOT_TRUSTABLE_UNDECIDED = (
+    "Des certifications sont signalées comme non fiables ({names}) : pour chacune, choisissez « Publier le "
+    "résultat calculé » ou « Annuler la certification » avant de publier les résultats."
+)
+INVALID_DECISION = "Décision inconnue : choisissez « Publier le résultat calculé » ou « Annuler la certification »."
+COURSE_NOT_IN_SESSION = "Cette certification n'appartient pas à cette session."
+NOTHING_TO_DECIDE = "Cette certification est fiable : son résultat est publié tel qu'il a été calculé."
+ERROR_CANNOT_BE_PUBLISHED = "Cette certification n'a pas pu être calculée : elle ne peut qu'être annulée."
+DECISION_AFTER_PUBLICATION = "Les résultats sont publiés : la décision ne peut plus être changée."
 
 # In-question incidents that are not the candidate's doing: the question is neutralised if answered wrong.
 NEUTRALIZING_SUBCATEGORIES = {
@@ -117,17 +136,34 @@ def course_score(*, course: CertificationCourse) -> CertificationCourse:
             abort_reason=course.abort_reason or None,
         )
     except CertificationScoringError as error:
-        course.status, course.pix_score, course.rejection_reason = CertificationCourse.Status.ERROR, 0, str(error)[:48]
+        course.status, course.pix_score, course.reproducibility_rate = CertificationCourse.Status.ERROR, 0, 0
+        course.rejection_reason, course.error_message = "", str(error)[:500]
+        course.is_trustable, course.scored_answers, course.scored_challenges = True, 0, len(outcomes)
     else:
         course.status = score.status
         course.pix_score = score.pix_score
         course.reproducibility_rate = score.reproducibility_rate
         course.rejection_reason = score.reason or ""
+        course.error_message = ""
+        course.is_trustable = score.is_trustable
+        course.scored_answers, course.scored_challenges = score.answered, score.challenges
         CompetenceMark.objects.bulk_create(
             CompetenceMark(course=course, competence_code=m.code, level=m.level, score=m.score) for m in score.marks
         )
     course.scored_at = timezone.now()
-    course.save(update_fields=["status", "pix_score", "reproducibility_rate", "rejection_reason", "scored_at"])
+    course.save(
+        update_fields=[
+            "status",
+            "pix_score",
+            "reproducibility_rate",
+            "rejection_reason",
+            "error_message",
+            "is_trustable",
+            "scored_answers",
+            "scored_challenges",
+            "scored_at",
+        ]
+    )
     return course
 
 
@@ -193,12 +229,83 @@ def session_publish(*, session: CertificationSession) -> CertificationSession:
         raise ApplicationError(ALREADY_PUBLISHED, "SESSION_ALREADY_PUBLISHED", status_code=409)
     if not session.is_finalized:
         raise ApplicationError(NOT_FINALIZED, "SESSION_NOT_FINALIZED", status_code=409)
-    if session.courses.filter(
-        status__in=[CertificationCourse.Status.ERROR, CertificationCourse.Status.STARTED]
-    ).exists():
-        raise ApplicationError(COURSES_IN_ERROR, "CERTIFICATION_IN_ERROR", status_code=409)
+    courses = session.courses.select_related("candidate").order_by("candidate__last_name", "candidate__first_name")
+    unscored = (CertificationCourse.Status.ERROR, CertificationCourse.Status.STARTED)
+    in_error = [c for c in courses if c.status in unscored]
+    if in_error:
+        raise ApplicationError(
+            COURSES_IN_ERROR.format(names=_names(in_error)),
+            "CERTIFICATION_IN_ERROR",
+            status_code=409,
+            extra={"certification_course_ids": [c.pk for c in in_error]},
+        )
+    undecided = [c for c in courses if c.awaits_decision]
+    if undecided:
+        raise ApplicationError(
+            NOT_TRUSTABLE_UNDECIDED.format(names=_names(undecided)),
+            "NOT_TRUSTABLE_UNDECIDED",
+            status_code=409,
+            extra={"certification_course_ids": [c.pk for c in undecided]},
+        )
     now = timezone.now()
     session.published_at = now
     session.save(update_fields=["published_at"])
     session.courses.update(published_at=now)
     return session
+
+
+def _names(courses: list[CertificationCourse]) -> str:
+    return ", ".join(str(c.candidate) for c in courses)
+
+
+@transaction.atomic(durable=True)
+def certification_decide(
+    *, session: CertificationSession, course_id: int, decided_by: User, decision: str
+) -> CertificationCourse:
+    """The centre's word on a certification its jury would examine: publish as computed, or cancel.
+
+    Changeable until the session is published; after that only a certification still undecided (one
+    published before the flag existed) can be decided, once.
+    """
+    if decision not in CertificationCourse.Decision.values:
+        raise ApplicationError(INVALID_DECISION, "INVALID_DECISION")
+    session = CertificationSession.objects.select_for_update().select_related("center").get(pk=session.pk)
+    if not session.is_finalized:
+        raise ApplicationError(NOT_FINALIZED, "SESSION_NOT_FINALIZED", status_code=409)
+    course = (
+        session.courses.select_for_update(of=("self",))
+        .select_related("assessment", "candidate")
+        .filter(pk=course_id)
+        .first()
+    )
+    if course is None:
+        raise ApplicationError(COURSE_NOT_IN_SESSION, "NOT_FOUND", status_code=404)
+    if course.is_trustable and not course.error_message:
+        raise ApplicationError(NOTHING_TO_DECIDE, "NOTHING_TO_DECIDE", status_code=409)
+    if course.is_published and course.decision:
+        raise ApplicationError(DECISION_AFTER_PUBLICATION, "ALREADY_PUBLISHED", status_code=409)
+    if decision == CertificationCourse.Decision.PUBLISH and course.error_message:
+        raise ApplicationError(ERROR_CANNOT_BE_PUBLISHED, "CERTIFICATION_IN_ERROR", status_code=409)
+    if course.status == CertificationCourse.Status.CANCELLED:
+        course = course_score(course=course)  # back to the computed result before deciding again
+    computed_status = course.status
+    if decision == CertificationCourse.Decision.CANCEL:
+        course.status = CertificationCourse.Status.CANCELLED
+    course.decision, course.decided_by, course.decided_at = decision, decided_by, timezone.now()
+    course.save(update_fields=["status", "decision", "decided_by", "decided_at"])
+    if session.center.organization_id:
+        AuditLogEntry.objects.create(
+            organization_id=session.center.organization_id,
+            actor=decided_by,
+            kind=AuditLogEntry.Kind.CERTIFICATION_DECIDED,
+            extra={
+                "session_id": session.pk,
+                "certification_course_id": course.pk,
+                "candidate": str(course.candidate),
+                "decision": decision,
+                "computed_status": computed_status,
+                "answers": course.scored_answers,
+                "challenges": course.scored_challenges,
+            },
+        )
+    return course

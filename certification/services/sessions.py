@@ -7,9 +7,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Organization, User
+from accounts.models import AuditLogEntry, Organization, User
 from certification.models import CenterMembership, CertificationCenter, CertificationSession
 from certification.services.codes import access_code_generate, invigilator_password_generate
+from certification.services.entry import INVIGILATOR_SESSION_CLOSED
 from pixorga.errors import ApplicationError
 
 SESSION_FINALIZED = "Cette session est finalisée : elle ne peut plus être modifiée."
@@ -119,6 +120,28 @@ def session_update(
         setattr(session, name, value)
     session.full_clean()
     session.save(update_fields=[*fields, "description"])
+    return session
+
+
+@transaction.atomic(durable=True)
+def session_invigilator_password_renew(*, session: CertificationSession, renewed_by: User) -> CertificationSession:
+    """A new invigilator password, which also lifts a lock after too many wrong ones; in the audit log."""
+    session = CertificationSession.objects.select_for_update().select_related("center").get(pk=session.pk)
+    if session.is_finalized:
+        raise ApplicationError(INVIGILATOR_SESSION_CLOSED, "SESSION_FINALIZED", status_code=409)
+    failed_attempts = session.invigilator_failed_attempts
+    old_password = session.invigilator_password
+    while session.invigilator_password == old_password:
+        session.invigilator_password = invigilator_password_generate()
+    session.invigilator_failed_attempts = 0
+    session.save(update_fields=["invigilator_password", "invigilator_failed_attempts"])
+    if session.center.organization_id:
+        AuditLogEntry.objects.create(
+            organization_id=session.center.organization_id,
+            actor=renewed_by,
+            kind=AuditLogEntry.Kind.INVIGILATOR_PASSWORD_RENEWED,
+            extra={"session_id": session.pk, "failed_attempts": failed_attempts},
+        )
     return session
 
 
