@@ -206,3 +206,22 @@ def test_another_schools_centre_cannot_give_a_new_password(client, admin_b, scho
 
     session.refresh_from_db()
     assert session.invigilator_password == old_password
+
+
+def test_the_api_gives_a_new_invigilator_password_to_the_centres_staff_only(admin_a, admin_b, school_b, session):
+    lock(session)
+    old_password = session.invigilator_password
+    center_create_for_organization(organization=school_b)
+    outsider = APIClient()
+    outsider.force_authenticate(admin_b)
+    assert_cross_tenant_404(outsider, [("post", f"/api/sessions/{session.pk}/invigilator-password/")])
+    api = APIClient()
+    api.force_authenticate(admin_a)
+
+    response = api.post(f"/api/sessions/{session.pk}/invigilator-password/")
+
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert response.json()["invigilator_password"] == session.invigilator_password != old_password
+    assert not session.is_invigilation_locked
+    assert api_login(session, session.invigilator_password).status_code == 200
