@@ -225,3 +225,12 @@ def test_the_api_gives_a_new_invigilator_password_to_the_centres_staff_only(admi
     assert response.json()["invigilator_password"] == session.invigilator_password != old_password
     assert not session.is_invigilation_locked
     assert api_login(session, session.invigilator_password).status_code == 200
+
+
+def test_a_pupil_scripting_wrong_passwords_does_not_exhaust_a_budget_the_invigilator_needs(session, center, admin_a):
+    """No per-address request budget on the token route: 25 tries a minute from the school leave it open."""
+    other = session_for(center, created_by=admin_a)
+    for _ in range(25):
+        api_login(other, wrong_password(other))
+
+    assert api_login(session, session.invigilator_password).status_code == 200
