@@ -293,9 +293,12 @@ def invigilator_authenticate(*, session_id, password: str, client_key: str) -> C
     if session.is_invigilation_locked:
         raise ApplicationError(INVIGILATOR_SESSION_LOCKED, "INVIGILATION_LOCKED", status_code=403)
     if not constant_time_compare((password or "").strip().upper(), session.invigilator_password):
-        CertificationSession.objects.filter(pk=session.pk).update(
-            invigilator_failed_attempts=F("invigilator_failed_attempts") + 1
-        )
+        # An address past its budget is refused without a check: its tries no longer count towards the
+        # session's lock, so one pupil's script needs half an hour, not a few seconds, to lock the session.
+        if (cache.get(address_key) or 0) < MAX_ENTRY_FAILURES:
+            CertificationSession.objects.filter(pk=session.pk).update(
+                invigilator_failed_attempts=F("invigilator_failed_attempts") + 1
+            )
         raise _invigilator_refused(address_key)
     if session.status != CertificationSession.Status.CREATED:
         raise ApplicationError(INVIGILATOR_SESSION_CLOSED, "SESSION_FINALIZED", status_code=403)
