@@ -118,7 +118,6 @@ def import_create(request: HttpRequest) -> HttpResponse:
     formats = import_services.import_formats_for(organization)
     if not formats:
         return render(request, "students/import_unavailable.html", status=403)
-    import_services.learner_imports_fail_stuck(organization=organization)
     form = ImportForm(request.POST or None, request.FILES or None, formats=formats)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,7 +143,6 @@ def import_create(request: HttpRequest) -> HttpResponse:
 @organization_view(required_role=Membership.Role.ADMIN)
 @require_GET
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    import_services.learner_imports_fail_stuck(organization=request.organization)
     learner_import = selectors.learner_import_get_for_organization(
         organization=request.organization, import_id=import_id
     )

@@ -254,6 +254,8 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pixorga")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clean-campaign-exports": {"task": "campaigns.campaign_exports_clean", "schedule": 6 * 60 * 60},
+    # Imports silent for LEARNER_IMPORT_STUCK_AFTER end in a French error (students.services.imports).
+    "fail-stuck-learner-imports": {"task": "students.learner_imports_fail_stuck", "schedule": 60},
 }
 
 LOGGING = {
@@ -276,5 +278,6 @@ MAX_REACHABLE_LEVEL = env_int("MAX_REACHABLE_LEVEL", 5)
 # learner is then simply asked again; an answer and its knowledge elements are always kept or lost together.
 # Certification answers are always flushed. Set to false to flush every answer.
 ANSWERS_ASYNCHRONOUS_COMMIT = env_bool("ANSWERS_ASYNCHRONOUS_COMMIT", True)
-# An import task silent for this long (killed worker…) is marked as failed, asking to retry.
+# An import phase silent for this long (killed worker, lost task…) is failed by the periodic sweep (every
+# minute), asking to retry; the import tasks give up a little before.
 LEARNER_IMPORT_STUCK_AFTER = env_int("LEARNER_IMPORT_STUCK_AFTER", 15 * 60)

@@ -53,7 +53,6 @@ class LearnerImportCreateApi(OrganizationApi):
     def post(self, request, org_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        imports.learner_imports_fail_stuck(organization=self.organization)
         learner_import = imports.learner_import_create(
             organization=self.organization,
             created_by=request.user,
@@ -68,8 +67,6 @@ class LearnerImportDetailApi(APIView):
     @extend_schema(responses=LearnerImportOutput)
     def get(self, request, import_id: int):
         learner_import = selectors.learner_import_get_for_admin(user=request.user, import_id=import_id)
-        if imports.learner_imports_fail_stuck(organization=learner_import.organization):
-            learner_import.refresh_from_db()
         return Response(_import_payload(learner_import))
 
 

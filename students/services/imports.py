@@ -8,21 +8,26 @@ Rules (PRODUCT.md §4, reference pix-domain §2.2 and §3):
 - applying is one transaction: new students are created, changed ones updated, and active students
   absent from the file are disabled, never deleted (their results stay); re-importing the same file
   writes nothing;
-- tasks are safe to run twice: each phase claims its row with a conditional update; a phase that dies
-  mid-way is detected after ``LEARNER_IMPORT_STUCK_AFTER`` and marked as an error asking to retry.
+- tasks are safe to run twice: each phase claims its row with a conditional update, and ends with one
+  conditional on that claim (a phase whose claim was taken back writes nothing: its transaction rolls back);
+- every import ends IMPORTED or in a French error: the periodic sweep (Celery beat, ``SWEEP_TASK``) fails
+  a phase silent for ``LEARNER_IMPORT_STUCK_AFTER`` — validation never started or died, writing never
+  started after the hand-over (validated and confirmed, the task lost) or died. A failed import is never
+  resumed, so a lost task delivered late finds nothing to apply. A preview waiting for the admin's
+  confirmation is not stuck: it waits for a person, and a newer upload supersedes it.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditLogEntry, Organization, User
@@ -44,6 +49,7 @@ IMPORT_INTERRUPTED = (
 IMPORT_FAILED = "L'import n'a pas pu être enregistré. Aucun élève n'a été modifié : relancez l'import."
 IMPORT_SUPERSEDED = "Un fichier plus récent a été envoyé : cet aperçu n'a pas été appliqué."
 ALREADY_RUNNING = "Un import est déjà en cours pour cet établissement : attendez qu'il se termine."
+SWEEP_TASK = "students.learner_imports_fail_stuck"
 
 EXTENSIONS = {
     LearnerImport.Format.SIECLE_XML: (".xml", ".zip"),
@@ -93,9 +99,7 @@ def learner_import_create(
         raise ApplicationError(IMPORT_BAD_EXTENSION.format(filename=name), "INVALID_FILE_EXTENSION")
     with transaction.atomic(durable=True):
         Organization.objects.select_for_update().get(pk=organization.pk)
-        running = organization.learner_imports.filter(working_since__isnull=False).exists() or (
-            organization.learner_imports.filter(status=LearnerImport.Status.UPLOADED).exists()
-        )
+        running = organization.learner_imports.filter(_in_progress()).exists()
         if running:
             raise ApplicationError(ALREADY_RUNNING, "IMPORT_ALREADY_RUNNING", status_code=409)
         _supersede_unconfirmed(organization)
@@ -113,9 +117,20 @@ def learner_import_create(
     return learner_import
 
 
+def _in_progress() -> Q:
+    """Being validated, waiting for validation, being written or confirmed and waiting for its writer."""
+    return (
+        Q(working_since__isnull=False)
+        | Q(status=LearnerImport.Status.UPLOADED)
+        | Q(status=LearnerImport.Status.VALIDATED, apply_when_valid=True)
+    )
+
+
 def _supersede_unconfirmed(organization: Organization) -> None:
     """A new upload replaces a preview nobody confirmed: that one can no longer be applied."""
-    stale = organization.learner_imports.filter(status=LearnerImport.Status.VALIDATED, working_since__isnull=True)
+    stale = organization.learner_imports.filter(
+        status=LearnerImport.Status.VALIDATED, apply_when_valid=False, working_since__isnull=True
+    )
     StagedLearner.objects.filter(learner_import__in=stale).delete()
     stale.update(
         status=LearnerImport.Status.IMPORT_ERROR,
@@ -161,9 +176,16 @@ def _reporter(import_id: int, start: int, span: int):
 
 
 def _claim(import_id: int, status: str) -> LearnerImport | None:
-    """Take the row for this phase, or None if another worker has it or it is already past this phase."""
+    """Take the row for this phase, or None if another worker has it or it is already past this phase.
+
+    A task delivered after the stuck delay (a message the broker gave back late) takes nothing: the
+    import is failed as the sweep would have, so an old file is never applied late.
+    """
     now = timezone.now()
-    claimed = LearnerImport.objects.filter(pk=import_id, status=status, working_since__isnull=True).update(
+    limit = now - _stuck_after()
+    _fail_stuck(LearnerImport.objects.filter(pk=import_id), limit=limit)
+    handed_over = Q(created_at__gte=limit) if status == LearnerImport.Status.UPLOADED else Q(updated_at__gte=limit)
+    claimed = LearnerImport.objects.filter(handed_over, pk=import_id, status=status, working_since__isnull=True).update(
         working_since=now, updated_at=now
     )
     return LearnerImport.objects.select_related("organization").get(pk=import_id) if claimed else None
@@ -268,11 +290,20 @@ def _preview(learner_import: LearnerImport) -> dict:
     }
 
 
+class ClaimLost(Exception):
+    """The sweep failed this phase while it was still running (past the stuck delay): its work is void."""
+
+
 def _finish(learner_import: LearnerImport, **changes) -> None:
+    """End the phase claimed in ``learner_import`` (its status and ``working_since``), or raise ClaimLost."""
     changes.setdefault("working_since", None)
     changes["updated_at"] = timezone.now()
-    LearnerImport.objects.filter(pk=learner_import.pk).update(**changes)
+    ended = LearnerImport.objects.filter(
+        pk=learner_import.pk, status=learner_import.status, working_since=learner_import.working_since
+    ).update(**changes)
     cache.delete(_progress_key(learner_import.pk))
+    if not ended:
+        raise ClaimLost(learner_import.pk)
 
 
 def learner_import_validate(*, import_id: int, enqueue_apply: bool = True) -> None:
@@ -280,6 +311,14 @@ def learner_import_validate(*, import_id: int, enqueue_apply: bool = True) -> No
     learner_import = _claim(import_id, LearnerImport.Status.UPLOADED)
     if learner_import is None:
         return
+    try:
+        _validate(learner_import, enqueue_apply=enqueue_apply)
+    except ClaimLost:
+        logger.warning("validation de l'import %s terminée après son échec par le balayage : ignorée", import_id)
+
+
+def _validate(learner_import: LearnerImport, *, enqueue_apply: bool) -> None:
+    import_id = learner_import.pk
     try:
         result = _parse(learner_import, _reporter(import_id, 0, 45))
     except ImportFileError as error:
@@ -381,14 +420,20 @@ def learner_import_apply(*, import_id: int) -> None:
     learner_import = _claim(import_id, LearnerImport.Status.VALIDATED)
     if learner_import is None:
         return
-    if not learner_import.apply_when_valid:
-        _finish(learner_import)  # not confirmed: give the row back
-        return
     try:
-        _write(learner_import, _reporter(import_id, 50, 50))
-    except Exception:
-        logger.exception("écriture de l'import %s", import_id)
-        _finish(learner_import, status=LearnerImport.Status.IMPORT_ERROR, errors=[_failed()], progress=100)
+        if not learner_import.apply_when_valid:
+            _finish(learner_import)  # not confirmed: give the row back
+            return
+        try:
+            _write(learner_import, _reporter(import_id, 50, 50))
+        except ClaimLost:
+            raise
+        except Exception:
+            logger.exception("écriture de l'import %s", import_id)
+            _finish(learner_import, status=LearnerImport.Status.IMPORT_ERROR, errors=[_failed()], progress=100)
+            StagedLearner.objects.filter(learner_import_id=import_id).delete()
+    except ClaimLost:
+        logger.warning("écriture de l'import %s annulée : le balayage l'avait déjà mis en échec", import_id)
 
 
 def _interrupted() -> dict:
@@ -399,20 +444,46 @@ def _failed() -> dict:
     return ImportIssue(code="IMPORT_FAILED", detail=IMPORT_FAILED).as_dict()
 
 
-def learner_imports_fail_stuck(*, organization: Organization) -> int:
-    """Mark imports whose task stopped answering (killed worker…) as errors asking to retry."""
-    limit = timezone.now() - _stuck_after()
-    stuck = organization.learner_imports.filter(
-        Q(working_since__lt=limit) | Q(status=LearnerImport.Status.UPLOADED, created_at__lt=limit)
-    )
+def learner_imports_fail_stuck(*, now: datetime | None = None) -> int:
+    """Fail, in every school, the imports whose phase stopped answering (Celery beat runs this every minute)."""
+    return _fail_stuck(LearnerImport.objects.all(), limit=(now or timezone.now()) - _stuck_after())
+
+
+def _fail_stuck(imports: QuerySet[LearnerImport], *, limit: datetime) -> int:
+    """Stuck since before ``limit``: a phase claimed (killed worker, lost connection), an upload whose
+    validation never started, a confirmed import whose writing never started (the hand-over's task lost).
+
+    Each row is failed with an update conditional on what was read, so a phase that starts or ends
+    meanwhile keeps its row; a phase still running past the delay then finds its claim gone and writes
+    nothing (``ClaimLost``). Failed imports are never resumed: the school uploads again.
+    """
+    stuck = imports.filter(
+        Q(working_since__lt=limit)
+        | Q(status=LearnerImport.Status.UPLOADED, working_since__isnull=True, created_at__lt=limit)
+        | Q(
+            status=LearnerImport.Status.VALIDATED,
+            apply_when_valid=True,
+            working_since__isnull=True,
+            updated_at__lt=limit,
+        )
+    ).values_list("pk", "organization_id", "status", "working_since", "updated_at")
     count = 0
-    for learner_import in stuck:
+    for import_id, organization_id, status, working_since, updated_at in stuck:
         failed_status = (
             LearnerImport.Status.IMPORT_ERROR
-            if learner_import.status == LearnerImport.Status.VALIDATED
+            if status == LearnerImport.Status.VALIDATED
             else LearnerImport.Status.VALIDATION_ERROR
         )
-        count += LearnerImport.objects.filter(pk=learner_import.pk, working_since=learner_import.working_since).update(
+        failed = LearnerImport.objects.filter(
+            pk=import_id, status=status, working_since=working_since, updated_at=updated_at
+        ).update(
             status=failed_status, errors=[_interrupted()], working_since=None, progress=100, updated_at=timezone.now()
         )
+        if failed:
+            StagedLearner.objects.filter(learner_import_id=import_id).delete()
+            cache.delete(_progress_key(import_id))
+            logger.warning(
+                "import %s de l'organisation %s interrompu (%s) : mis en échec", import_id, organization_id, status
+            )
+        count += failed
     return count
