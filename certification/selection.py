@@ -2,9 +2,11 @@
 
 For each certifiable competence, up to 3 challenges from the skills the candidate validated directly,
 hardest first; within one level, skills of a tube the competence's selection does not use yet come
-first. Each challenge is a variant of its skill the candidate has never answered. Pix falls back to an
-already answered challenge when there is no other; we skip that skill instead and go on with the next
-one, so a certification question is never one the candidate already saw.
+first. Each challenge is a variant of its skill the candidate has never answered when there is one: a skill
+whose every variant was answered gives way to the next skill down. Only when that leaves the competence
+short of its 3 challenges are answered variants of the skills not asked yet taken (hardest first), as Pix
+allows them: a competence the candidate is positioned on is never left without a question (a certification
+error, reference §8.2).
 """
 
 from __future__ import annotations
@@ -46,16 +48,21 @@ def _select_for_competence(
         by_level[skill.level].append(skill)
     selected: list[SelectedChallenge] = []
     used_tubes: set[str] = set()
-    for level in sorted(by_level, reverse=True):
-        group = sorted(by_level[level], key=lambda s: (s.tube in used_tubes, s.name))
-        for skill in group:
-            if len(selected) >= per_competence:
-                return selected
-            unseen = tuple(sorted(c for c in set(skill.challenge_ids) if c not in already_answered))
-            if not unseen:
-                continue
-            selected.append(SelectedChallenge(rng.choice(unseen), skill.name, skill.competence_code))
-            used_tubes.add(skill.tube)
+    asked: set[str] = set()
+    for unseen_only in (True, False):
+        for level in sorted(by_level, reverse=True):
+            group = sorted(by_level[level], key=lambda s: (s.tube in used_tubes, s.name))
+            for skill in group:
+                if len(selected) >= per_competence:
+                    return selected
+                variants = sorted(set(skill.challenge_ids))
+                if unseen_only:
+                    variants = [c for c in variants if c not in already_answered]
+                if skill.name in asked or not variants:
+                    continue
+                selected.append(SelectedChallenge(rng.choice(variants), skill.name, skill.competence_code))
+                used_tubes.add(skill.tube)
+                asked.add(skill.name)
     return selected
 
 

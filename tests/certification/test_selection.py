@@ -63,6 +63,23 @@ def test_a_skill_whose_every_variant_was_answered_is_skipped_for_the_next_lower_
     assert not {s.challenge_id for s in selected} & {"@b4-a", "@b4-b"}
 
 
+def test_answered_variants_are_asked_only_when_the_competence_would_be_short_of_challenges():
+    skills = [skill("@a", 4), skill("@b", 4), skill("@a", 3)]
+
+    selected = select(skills, answered={"@b4-a", "@b4-b"})
+
+    assert skill_names(selected) == ["@a4", "@a3", "@b4"]  # the unseen ones first, then the answered @b4
+    assert {s.challenge_id for s in selected if s.skill_name == "@b4"} <= {"@b4-a", "@b4-b"}
+
+
+def test_a_competence_whose_every_variant_was_answered_is_still_tested():
+    skills = [skill("@a", 2), skill("@b", 1)]
+
+    selected = select(skills, answered={"@a2-a", "@a2-b", "@b1-a", "@b1-b"})
+
+    assert skill_names(selected) == ["@a2", "@b1"]
+
+
 def test_a_skill_without_any_challenge_is_skipped():
     skills = [skill("@a", 4, variants=()), skill("@a", 3), skill("@b", 3)]
 
