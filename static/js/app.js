@@ -34,3 +34,13 @@ document.addEventListener("submit", function (event) {
   }
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
 })();
+
+// Live tables refreshed every few seconds (hx-trigger="every …") with data-pause-while-editing wait while
+// someone fills in a form inside them: the refresh would replace the form and lose what was typed.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var element = event.detail.elt;
+  if (!element.hasAttribute || !element.hasAttribute("data-pause-while-editing")) { return; }
+  var focused = document.activeElement;
+  var typing = focused && element.contains(focused) && focused.matches("input, textarea, select");
+  if (typing || element.querySelector("details[open]")) { event.preventDefault(); }
+});

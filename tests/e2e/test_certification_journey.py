@@ -92,6 +92,18 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     for _ in range(3):
         answer_current_question(learner_page, right=True)
 
+    # An incident report being written is not wiped by the table's refresh: refreshes wait until it is sent.
+    invigilator.evaluate(
+        "document.addEventListener('htmx:beforeRequest', e => {"
+        " if (e.detail.elt.id === 'invigilated-candidates') setTimeout(() => {"
+        " if (e.defaultPrevented) document.body.dataset.refreshHeld = 'yes'; }); })"
+    )
+    row.get_by_text("Signaler un incident").click()
+    row.get_by_label("Description").fill("Écran figé quelques secondes.")
+    expect(invigilator.locator("body")).to_have_attribute("data-refresh-held", "yes")
+    expect(row.get_by_label("Description")).to_have_value("Écran figé quelques secondes.")
+    click_and_load(invigilator, row.get_by_role("button", name="Enregistrer le signalement"))
+
     # She closes the browser: to resume, she enters again and the invigilator authorises again.
     learner_context.close()
     learner_page = new_context().new_page()
@@ -119,7 +131,7 @@ def test_a_school_certifies_a_class_and_anyone_verifies_the_certificate(
     page.get_by_role("button", name="Publier les résultats").click()
     expect(page.get_by_test_id("session-status")).to_have_text("Résultats publiés")
     course.refresh_from_db()
-    assert course.status == "validated" and course.pix_score > 0 and course.issue_reports.count() == 1
+    assert course.status == "validated" and course.pix_score > 0 and course.issue_reports.count() == 2
 
     # The student downloads the attestation; anyone checks the code on the public page.
     learner_page.goto(f"{live_server.url}/mes-certifications/")
