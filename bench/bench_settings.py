@@ -11,7 +11,6 @@ REST_FRAMEWORK = {
         "login": "100000/min",
         "public": "100000/min",
         "verification": "100000/min",
-        "invigilation": "100000/min",
         "livret": "100000/min",
     },
 }

@@ -220,8 +220,8 @@ REST_FRAMEWORK = {
         "public": env_str("THROTTLE_PUBLIC_RATE", "60/min"),
         # Public certificate check: enough for a recruiter, too few to enumerate codes.
         "verification": env_str("THROTTLE_VERIFICATION_RATE", "20/min"),
-        # Invigilators and livret scolaire clients: their own budgets, not the account logins' one.
-        "invigilation": env_str("THROTTLE_INVIGILATION_RATE", "20/min"),
+        # Livret scolaire clients: their own budget, not the account logins' one. (Invigilators have a brake of
+        # their own, certification.services.entry, that never refuses the right password.)
         "livret": env_str("THROTTLE_LIVRET_RATE", "10/min"),
     },
 }
