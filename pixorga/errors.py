@@ -10,8 +10,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, status
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -78,3 +80,46 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         response.data = error_body(str(getattr(exc, "default_code", "ERROR")).upper(), str(exc))
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: under /api/ a URL that names nothing is the API's 404, elsewhere the French page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("NOT_FOUND", NOT_FOUND), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+# --- the same shape in the API schema ------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What ``api_exception_handler`` answers, as the API schema shows it (never used to build a body)."""
+
+    class Meta:
+        ref_name = "Error"
+
+    code = serializers.CharField(help_text="Code stable, pour les programmes : INVALID_INPUT, NOT_FOUND, R70…")
+    detail = serializers.CharField(help_text="Message en français, à montrer tel quel.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="INVALID_INPUT seulement : les messages, champ par champ.",
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Données invalides (INVALID_INPUT, messages par champ dans « errors ») ou règle non respectée.",
+    401: "Jeton absent, invalide ou expiré.",
+    403: "Non connecté (NOT_AUTHENTICATED), rôle insuffisant (FORBIDDEN) ou action interdite par une règle.",
+    404: "Ressource inconnue ou d'un autre établissement (NOT_FOUND) : les deux cas répondent pareil.",
+    409: "L'état de la ressource ne le permet pas (déjà fait, déjà commencé, déjà partagé…).",
+    412: "Trop tôt : le délai de la règle n'est pas écoulé.",
+    413: "Fichier trop volumineux.",
+    422: "Données bien formées mais que cette ressource ne peut pas accepter.",
+    429: f"{THROTTLED} (TOO_MANY_REQUESTS ; « retry_after » en secondes)",
+}
+
+
+def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The error answers an operation declares, in one line: ``responses={200: Output, **errors(400, 404)}``."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}

@@ -24,6 +24,8 @@ api_patterns = [
     ),
 ]
 
+handler404 = "pixorga.errors.not_found"
+
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False)),
