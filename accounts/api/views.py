@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from certification.selectors import centers_list_for_user
 from pixorga.celery import app as celery_app
-from pixorga.errors import ApplicationError
+from pixorga.errors import ApplicationError, errors
 from pixorga.tenancy import OrganizationApi
 from pixorga.throttling import ScopedRateThrottle
 
@@ -34,7 +34,10 @@ class TokenObtainApi(APIView):
         login = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()}), **errors(400, 429)},
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -60,7 +63,7 @@ class MeApi(APIView):
         memberships = serializers.ListField(child=serializers.DictField())
         certification_centers = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses={200: OutputSerializer, **errors(403)})
     def get(self, request):
         user = request.user
         memberships = [
@@ -89,11 +92,13 @@ class HealthApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    HEALTH = inline_serializer(
+        "Health",
+        {"status": serializers.CharField(), "database": serializers.CharField(), "broker": serializers.CharField()},
+    )
+
     @extend_schema(
-        responses=inline_serializer(
-            "Health",
-            {"status": serializers.CharField(), "database": serializers.CharField(), "broker": serializers.CharField()},
-        )
+        responses={200: HEALTH, 503: OpenApiResponse(HEALTH, description="La base ou le broker ne répond pas.")}
     )
     def get(self, request):
         result = {"status": "ok", "database": "ok", "broker": "ok"}
@@ -141,7 +146,7 @@ class UserCreateApi(APIView):
         email = serializers.EmailField(allow_null=True)
         username = serializers.CharField(allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer, **errors(400, 429)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -169,7 +174,7 @@ class OrganizationDetailApi(OrganizationApi):
         is_managing_students = serializers.BooleanField()
         role = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses={200: OutputSerializer, **errors(403, 404)})
     def get(self, request, org_id: int):
         organization = self.organization
         return Response(
@@ -196,7 +201,7 @@ class OrganizationMembersApi(OrganizationApi):
         email = serializers.EmailField(source="user.email", allow_null=True)
         role = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(responses={200: OutputSerializer(many=True), **errors(403, 404)})
     def get(self, request, org_id: int):
         members = selectors.members_list_for_organization(organization=self.organization)
         return Response(self.OutputSerializer(members, many=True).data)

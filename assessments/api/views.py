@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from assessments import selectors as assessment_selectors
 from assessments import services
 from assessments.models import Assessment
+from pixorga.errors import errors
 
 
 def _assessment(user, assessment_id: int) -> Assessment:
@@ -22,7 +23,31 @@ def _assessment(user, assessment_id: int) -> Assessment:
 
 
 class NextChallengeApi(APIView):
-    @extend_schema(responses={200: None, 204: None})
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "Challenge"
+
+        class FieldSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ChallengeField"
+
+            key = serializers.CharField()
+            label = serializers.CharField()
+
+        id = serializers.CharField()
+        type = serializers.ChoiceField(choices=["QCU", "QCM", "QROC", "QROCM"])
+        instruction = serializers.CharField()
+        proposals = serializers.ListField(child=serializers.CharField())
+        fields = FieldSerializer(many=True, required=False, help_text="QROCM : les champs à remplir.")
+        timer = serializers.IntegerField(required=False, help_text="Question chronométrée : secondes.")
+
+    @extend_schema(
+        responses={
+            200: OutputSerializer,
+            204: OpenApiResponse(description="Le test est fini : plus de question."),
+            **errors(403, 404),
+        }
+    )
     def get(self, request, assessment_id: int):
         challenge = services.assessment_next_challenge(assessment=_assessment(request.user, assessment_id))
         if challenge is None:
@@ -49,7 +74,21 @@ class AnswerApi(APIView):
         value = serializers.JSONField()
         time_spent = serializers.IntegerField(required=False, default=0, min_value=0)
 
-    @extend_schema(request=InputSerializer, responses={201: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "AnswerResult",
+                {
+                    "result": serializers.ChoiceField(
+                        choices=["ok", "ko", "skipped", "recorded"],
+                        help_text="« recorded » en certification : le résultat n'est jamais dit.",
+                    )
+                },
+            ),
+            **errors(400, 403, 404, 409),
+        },
+    )
     def post(self, request, assessment_id: int):
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
@@ -72,7 +111,26 @@ class AnswerApi(APIView):
 
 
 class MyProfileApi(APIView):
-    @extend_schema(responses={200: None})
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "MyProfile"
+
+        class CompetenceSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ProfileCompetence"
+
+            code = serializers.CharField()
+            name = serializers.CharField()
+            level = serializers.IntegerField()
+            pix = serializers.IntegerField()
+            pix_before_next_level = serializers.IntegerField(allow_null=True, help_text="Null au niveau maximal.")
+
+        pix_score = serializers.IntegerField()
+        certifiable = serializers.BooleanField()
+        max_reachable_level = serializers.IntegerField()
+        competences = CompetenceSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer, **errors(403)})
     def get(self, request):
         scores, total, certifiable = assessment_selectors.profile_for_user(user=request.user)
         return Response(

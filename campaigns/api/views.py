@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 from campaigns import selectors, services
 from campaigns.models import Campaign
 from crcn.selectors import target_profiles_available_for_organization
+from pixorga.errors import errors
 from pixorga.names import fold_name
+from pixorga.schema import paginated
 from pixorga.tenancy import OrganizationApi
 from pixorga.throttling import ScopedRateThrottle
 from students.services.reconciliation import learner_reconcile_attempt
@@ -38,7 +40,7 @@ class CampaignByCodeApi(APIView):
         requires_reconciliation = serializers.BooleanField(source="is_restricted")
         is_archived = serializers.BooleanField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses={200: OutputSerializer, **errors(404, 429)})
     def get(self, request, code: str):
         campaign = selectors.campaign_get_by_code(code=code)
         return Response(self.OutputSerializer(campaign).data)
@@ -53,7 +55,13 @@ class ReconciliationApi(APIView):
         last_name = serializers.CharField(max_length=150)
         birthdate = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer("Reconciliation", {"learner_id": serializers.IntegerField()}),
+            **errors(400, 403, 404, 409, 429),
+        },
+    )
     def post(self, request, code: str):
         campaign = selectors.campaign_get_by_code(code=code)
         data = self.InputSerializer(data=request.data)
@@ -94,7 +102,7 @@ class TargetProfileListApi(OrganizationApi):
         category = serializers.CharField()
         description = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(responses={200: OutputSerializer(many=True), **errors(403, 404)})
     def get(self, request, org_id: int):
         profiles = target_profiles_available_for_organization(organization=self.organization)
         return Response(self.OutputSerializer(profiles, many=True).data)
@@ -112,14 +120,22 @@ class CampaignListCreateApi(OrganizationApi):
         title = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
         custom_landing_page_text = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: CampaignOutput})
+    @extend_schema(request=InputSerializer, responses={201: CampaignOutput, **errors(400, 403, 404)})
     def post(self, request, org_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = services.campaign_create(organization=self.organization, creator=request.user, **data.validated_data)
         return Response(CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=CampaignOutput(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["active", "archived"]),
+            OpenApiParameter("name", str, description="Une partie du nom de la campagne."),
+            OpenApiParameter("owner", str, description="Une partie du nom du propriétaire."),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: paginated(CampaignOutput, "CampaignPage"), **errors(403, 404)},
+    )
     def get(self, request, org_id: int):
         params = request.query_params
         campaigns = selectors.campaigns_list_for_organization(
@@ -143,12 +159,12 @@ class CampaignDetailApi(APIView):
         custom_landing_page_text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         owner_id = serializers.IntegerField(required=False)
 
-    @extend_schema(responses=CampaignOutput)
+    @extend_schema(responses={200: CampaignOutput, **errors(403, 404)})
     def get(self, request, campaign_id: int):
         campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         return Response(CampaignOutput(campaign).data)
 
-    @extend_schema(request=PatchSerializer, responses=CampaignOutput)
+    @extend_schema(request=PatchSerializer, responses={200: CampaignOutput, **errors(400, 403, 404)})
     def patch(self, request, campaign_id: int):
         campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         data = self.PatchSerializer(data=request.data)
@@ -160,7 +176,7 @@ class CampaignDetailApi(APIView):
 class CampaignArchiveApi(APIView):
     archive = True
 
-    @extend_schema(request=None, responses=CampaignOutput)
+    @extend_schema(request=None, responses={200: CampaignOutput, **errors(403, 404)})
     def post(self, request, campaign_id: int):
         campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         action = services.campaign_archive if self.archive else services.campaign_unarchive
@@ -183,7 +199,15 @@ class CampaignParticipantsApi(APIView):
         certifiable = serializers.BooleanField(source="is_certifiable", allow_null=True)
         certifiable_competences_count = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["STARTED", "TO_SHARE", "SHARED"]),
+            OpenApiParameter("division", str, description="Classe."),
+            OpenApiParameter("search", str, description="Nom ou prénom."),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: paginated(OutputSerializer, "CampaignParticipantPage"), **errors(403, 404)},
+    )
     def get(self, request, campaign_id: int):
         campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         participants = selectors.participants_list_for_campaign(campaign=campaign)
@@ -202,7 +226,22 @@ class CampaignParticipantsApi(APIView):
 
 
 class ParticipationStartApi(APIView):
-    @extend_schema(request=None, responses={201: None})
+    @extend_schema(
+        request=inline_serializer(
+            "ParticipationStartInput",
+            {"participant_external_id": serializers.CharField(required=False, allow_blank=True)},
+        ),
+        responses={
+            201: inline_serializer(
+                "ParticipationStarted",
+                {
+                    "participation_id": serializers.IntegerField(),
+                    "assessment_id": serializers.IntegerField(allow_null=True),
+                },
+            ),
+            **errors(400, 403, 404, 409),
+        },
+    )
     def post(self, request, code: str):
         campaign = selectors.campaign_get_by_code(code=code)
         participation = services.participation_start(
@@ -218,7 +257,16 @@ class ParticipationStartApi(APIView):
 
 
 class ParticipationShareApi(APIView):
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ParticipationShared",
+                {"status": serializers.CharField(), "shared_at": serializers.DateTimeField(allow_null=True)},
+            ),
+            **errors(403, 404, 409),
+        },
+    )
     def post(self, request, participation_id: int):
         participation = selectors.participation_get_for_user(user=request.user, participation_id=participation_id)
         participation = services.participation_share(participation=participation, user=request.user)
@@ -226,7 +274,32 @@ class ParticipationShareApi(APIView):
 
 
 class ParticipationResultApi(APIView):
-    @extend_schema(responses={200: None})
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ParticipationResult"
+
+        class CompetenceSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ParticipationResultCompetence"
+
+            code = serializers.CharField()
+            mastery_rate = serializers.FloatField()
+
+        class StageSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ParticipationResultStage"
+
+            title = serializers.CharField()
+            message = serializers.CharField()
+            reached = serializers.IntegerField()
+            total = serializers.IntegerField()
+
+        status = serializers.CharField()
+        mastery_rate = serializers.FloatField(allow_null=True)
+        competences = CompetenceSerializer(many=True)
+        stage = StageSerializer(required=False)
+
+    @extend_schema(responses={200: OutputSerializer, **errors(403, 404)})
     def get(self, request, participation_id: int):
         from campaigns.results import participation_result
 
@@ -249,7 +322,13 @@ class ParticipationResultApi(APIView):
 
 
 class CampaignExportCreateApi(APIView):
-    @extend_schema(request=None, responses={202: None})
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer("CampaignExportCreated", {"id": serializers.IntegerField()}),
+            **errors(403, 404),
+        },
+    )
     def post(self, request, campaign_id: int):
         from campaigns.exports import campaign_export_request
 
@@ -259,7 +338,19 @@ class CampaignExportCreateApi(APIView):
 
 
 class CampaignExportDetailApi(APIView):
-    @extend_schema(responses={200: None})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "CampaignExport",
+                {
+                    "status": serializers.ChoiceField(choices=["PENDING", "RUNNING", "DONE", "FAILED"]),
+                    "progress": serializers.IntegerField(min_value=0, max_value=100),
+                    "download_url": serializers.URLField(required=False, help_text="Quand le fichier est prêt."),
+                },
+            ),
+            **errors(403, 404),
+        }
+    )
     def get(self, request, export_id: int):
         from django.urls import reverse
 
@@ -276,7 +367,7 @@ class CampaignExportDetailApi(APIView):
 class CampaignExportFileApi(APIView):
     """The finished CSV (reference §5.5), with the API's authentication; 404 until it is built."""
 
-    @extend_schema(responses={(200, "text/csv"): bytes})
+    @extend_schema(responses={(200, "text/csv"): bytes, **errors(403, 404)})
     def get(self, request, export_id: int):
         from django.http import FileResponse, Http404
 
@@ -289,7 +380,48 @@ class CampaignExportFileApi(APIView):
 
 
 class CampaignAnalysisApi(APIView):
-    @extend_schema(responses={200: None})
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CampaignAnalysis"
+
+        class CompetenceSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "CampaignAnalysisCompetence"
+
+            code = serializers.CharField()
+            name = serializers.CharField()
+            average_validated_skills = serializers.FloatField()
+            total_skills_count = serializers.IntegerField()
+
+        class TubeSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "CampaignAnalysisTube"
+
+            class TutorialSerializer(serializers.Serializer):
+                class Meta:
+                    ref_name = "CampaignAnalysisTutorial"
+
+                title = serializers.CharField()
+                url = serializers.URLField()
+                source = serializers.CharField()
+                format = serializers.CharField()
+                duration_minutes = serializers.IntegerField()
+
+            tube_id = serializers.CharField()
+            title = serializers.CharField()
+            competence_code = serializers.CharField()
+            average_score = serializers.FloatField(allow_null=True)
+            bubbles = serializers.IntegerField()
+            tutorials = TutorialSerializer(many=True)
+
+        participants_count = serializers.IntegerField()
+        competences = CompetenceSerializer(many=True)
+        tubes = TubeSerializer(many=True)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("division", str, many=True, description="Classe ; répétable.")],
+        responses={200: OutputSerializer, **errors(403, 404)},
+    )
     def get(self, request, campaign_id: int):
         from campaigns.dashboards import campaign_analysis
 

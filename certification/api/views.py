@@ -8,18 +8,19 @@ verification is throttled. The livret scolaire reads results with a client-crede
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certification import selectors
+from certification.authentication import InvigilatorTokenAuthentication, LivretTokenAuthentication
 from certification.certificates import verification_payload
 from certification.models import Candidate, CertificationCourse, CertificationSession
 from certification.services import enrolment, entry, livret, results
 from certification.services import sessions as session_services
-from pixorga.errors import ApplicationError
+from pixorga.errors import ApplicationError, errors
 from pixorga.ratelimit import client_address
 from pixorga.tenancy import CertificationCenterApi
 from pixorga.throttling import ScopedRateThrottle
@@ -53,6 +54,37 @@ def _candidate_payload(candidate: Candidate, certifiable: bool | None = None) ->
     return body
 
 
+# The shapes above, as the API schema shows them (the payload functions build the bodies).
+
+
+class SessionOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "CertificationSession"
+
+    id = serializers.IntegerField()
+    address = serializers.CharField()
+    room = serializers.CharField()
+    examiner = serializers.CharField()
+    date = serializers.DateField()
+    time = serializers.CharField(help_text="HH:MM, heure locale.")
+    description = serializers.CharField()
+    access_code = serializers.CharField()
+    invigilator_password = serializers.CharField()
+    status = serializers.CharField()
+
+
+class CandidateOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "Candidate"
+
+    id = serializers.IntegerField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    certifiable = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Candidat inscrit depuis les élèves de l'établissement."
+    )
+
+
 class SessionInput(serializers.Serializer):
     address = serializers.CharField(max_length=255)
     room = serializers.CharField(max_length=255)
@@ -63,13 +95,16 @@ class SessionInput(serializers.Serializer):
 
 
 class CenterSessionsApi(CertificationCenterApi):
-    @extend_schema(responses={200: None})
+    @extend_schema(
+        parameters=[OpenApiParameter("period", str, enum=["upcoming", "past"], description="À venir par défaut.")],
+        responses={200: SessionOutput(many=True), **errors(403, 404)},
+    )
     def get(self, request, center_id: int):
         period = "past" if request.query_params.get("period") == "past" else "upcoming"
         sessions = selectors.sessions_list_for_center(center=self.center, period=period)
         return Response([_session_payload(s) for s in sessions])
 
-    @extend_schema(request=SessionInput, responses={201: None})
+    @extend_schema(request=SessionInput, responses={201: SessionOutput, **errors(400, 403, 404)})
     def post(self, request, center_id: int):
         data = SessionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -90,7 +125,19 @@ class _SessionMemberApi(APIView):
 
 
 class SessionApi(_SessionMemberApi):
-    @extend_schema(responses={200: None})
+    class OutputSerializer(SessionOutput):
+        class Meta:
+            ref_name = "CertificationSessionDetail"
+
+        class CandidateStateSerializer(CandidateOutput):
+            class Meta:
+                ref_name = "SessionCandidate"
+
+            state = serializers.CharField()
+
+        candidates = CandidateStateSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer, **errors(403, 404)})
     def get(self, request, session_id: int):
         body = _session_payload(self.session)
         body["candidates"] = [
@@ -107,7 +154,9 @@ class SessionEnrolmentsApi(_SessionMemberApi):
 
         learner_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses={201: None})
+    @extend_schema(
+        request=InputSerializer, responses={201: CandidateOutput(many=True), **errors(400, 403, 404, 409, 422)}
+    )
     def post(self, request, session_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -141,7 +190,7 @@ class SessionCandidatesApi(_SessionMemberApi):
         external_id = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
         extra_time_percentage = serializers.IntegerField(required=False, min_value=0, max_value=99, default=0)
 
-    @extend_schema(request=InputSerializer, responses={201: None})
+    @extend_schema(request=InputSerializer, responses={201: CandidateOutput, **errors(400, 403, 404, 409, 422)})
     def post(self, request, session_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,7 +216,25 @@ class SessionFinalizationApi(_SessionMemberApi):
         incidents = serializers.ListField(child=serializers.DictField(), required=False, default=list, max_length=500)
         abort_reasons = serializers.DictField(child=serializers.CharField(max_length=9), required=False, default=dict)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    class OutputSerializer(SessionOutput):
+        class Meta:
+            ref_name = "FinalizedSession"
+
+        class ToDecideSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "CertificationToDecide"
+
+            certification_course_id = serializers.IntegerField()
+            candidate_id = serializers.IntegerField()
+            reason = serializers.ChoiceField(choices=["NOT_TRUSTABLE", "COMPUTATION_ERROR"])
+            answers = serializers.IntegerField()
+            challenges = serializers.IntegerField()
+            computed_status = serializers.CharField()
+            error = serializers.CharField()
+
+        to_decide = ToDecideSerializer(many=True, help_text="Les certifications sur lesquelles le centre décide.")
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **errors(400, 403, 404, 409)})
     def post(self, request, session_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -208,7 +275,7 @@ def _to_decide_payload(course: CertificationCourse) -> dict:
 
 
 class SessionPublicationApi(_SessionMemberApi):
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None, responses={200: SessionOutput, **errors(403, 404, 409)})
     def post(self, request, session_id: int):
         if not self.center_access.is_admin:
             raise ApplicationError(ADMINS_PUBLISH, "FORBIDDEN", status_code=403)
@@ -224,7 +291,20 @@ class SessionCertificationDecisionApi(_SessionMemberApi):
 
         decision = serializers.ChoiceField(choices=CertificationCourse.Decision.choices)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer(
+                "CertificationDecision",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "decision": serializers.CharField(),
+                },
+            ),
+            **errors(400, 403, 404, 409),
+        },
+    )
     def post(self, request, session_id: int, course_id: int):
         if not self.center_access.is_admin:
             raise ApplicationError(ADMINS_PUBLISH, "FORBIDDEN", status_code=403)
@@ -240,7 +320,7 @@ class SessionCertificationDecisionApi(_SessionMemberApi):
 class SessionInvigilatorPasswordApi(_SessionMemberApi):
     """A new invigilator password (lifts the lock after too many wrong ones)."""
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None, responses={200: SessionOutput, **errors(403, 404, 409)})
     def post(self, request, session_id: int):
         session = session_services.session_invigilator_password_renew(session=self.session, renewed_by=request.user)
         return Response(_session_payload(session))
@@ -259,7 +339,13 @@ class CertificationEntryApi(APIView):
         last_name = serializers.CharField(max_length=255)
         birthdate = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer("CertificationEntry", {"candidate_id": serializers.IntegerField()}),
+            **errors(400, 403, 404, 409, 429),
+        },
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -275,7 +361,16 @@ class CertificationStartApi(APIView):
         session_id = serializers.IntegerField(min_value=1)
         access_code = serializers.CharField(max_length=12)
 
-    @extend_schema(request=InputSerializer, responses={201: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "CertificationStarted",
+                {"certification_course_id": serializers.IntegerField(), "assessment_id": serializers.IntegerField()},
+            ),
+            **errors(400, 403, 404, 409),
+        },
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -300,11 +395,6 @@ class _ThrottledWithoutAccountApi(_WithoutAccountApi):
     throttle_classes = [ScopedRateThrottle]
 
 
-def _bearer(request) -> str:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    return header[7:] if header.startswith("Bearer ") else ""
-
-
 class InvigilationLoginApi(_WithoutAccountApi):
     """Not throttled per address (one address is a whole school): ``invigilator_authenticate`` brakes."""
 
@@ -314,7 +404,13 @@ class InvigilationLoginApi(_WithoutAccountApi):
 
         password = serializers.CharField(max_length=12)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer("InvigilatorToken", {"token": serializers.CharField()}),
+            **errors(400, 403, 429),
+        },
+    )
     def post(self, request, session_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -327,15 +423,30 @@ class InvigilationLoginApi(_WithoutAccountApi):
 
 
 class _InvigilatorApi(_WithoutAccountApi):
+    authentication_classes = [InvigilatorTokenAuthentication]
+    permission_classes = []  # the token is checked below, against the session of the URL
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.session = entry.invigilator_session_from_token(session_id=kwargs["session_id"], token=_bearer(request))
+        self.session = entry.invigilator_session_from_token(session_id=kwargs["session_id"], token=request.auth)
         if self.session is None:
             raise ApplicationError(INVIGILATOR_ACCESS_REQUIRED, "INVIGILATOR_ACCESS_REQUIRED", status_code=401)
 
 
 class InvigilationCandidatesApi(_InvigilatorApi):
-    @extend_schema(responses={200: None})
+    class OutputSerializer(CandidateOutput):
+        class Meta:
+            ref_name = "InvigilatedCandidate"
+
+        birthdate = serializers.DateField()
+        extra_time_percentage = serializers.IntegerField()
+        authorized_to_start = serializers.BooleanField()
+        state = serializers.CharField()
+        state_label = serializers.CharField()
+        answers_count = serializers.IntegerField()
+        challenges_count = serializers.IntegerField()
+
+    @extend_schema(responses={200: OutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, session_id: int):
         rows = []
         for c in selectors.candidates_list_for_session(session=self.session):
@@ -362,7 +473,16 @@ class InvigilationAuthorizeApi(_InvigilatorApi):
 
         authorized = serializers.BooleanField(required=False, default=True)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer(
+                "InvigilationAuthorization",
+                {"id": serializers.IntegerField(), "authorized_to_start": serializers.BooleanField()},
+            ),
+            **errors(400, 401, 404, 409),
+        },
+    )
     def post(self, request, session_id: int, candidate_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -373,7 +493,15 @@ class InvigilationAuthorizeApi(_InvigilatorApi):
 
 
 class InvigilationEndApi(_InvigilatorApi):
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "InvigilationEnd", {"id": serializers.IntegerField(), "state": serializers.CharField()}
+            ),
+            **errors(401, 404, 409),
+        },
+    )
     def post(self, request, session_id: int, candidate_id: int):
         candidate = entry.course_end_by_invigilator(session=self.session, candidate_id=candidate_id)
         return Response({"id": candidate.pk, "state": selectors.candidate_state(candidate)[0]})
@@ -385,7 +513,29 @@ class InvigilationEndApi(_InvigilatorApi):
 class CertificateVerifyApi(_ThrottledWithoutAccountApi):
     throttle_scope = "verification"
 
-    @extend_schema(responses={200: None, 404: None})
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CertificateVerification"
+
+        class CompetenceSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "CertificateCompetence"
+
+            code = serializers.CharField()
+            name = serializers.CharField()
+            level = serializers.IntegerField()
+
+        first_name = serializers.CharField()
+        last_name = serializers.CharField()
+        birthdate = serializers.DateField()
+        certification_center = serializers.CharField()
+        certification_date = serializers.DateField()
+        delivered_at = serializers.DateField()
+        valid_until = serializers.DateField()
+        pix_score = serializers.IntegerField()
+        competences = CompetenceSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer, **errors(404, 429)})
     def get(self, request, verification_code: str):
         course = selectors.certificate_get_by_verification_code(code=verification_code)
         if course is None:
@@ -405,7 +555,20 @@ class LivretTokenApi(_ThrottledWithoutAccountApi):
         client_secret = serializers.CharField(max_length=256)
         scope = serializers.CharField(max_length=100)
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer(
+                "LivretToken",
+                {
+                    "access_token": serializers.CharField(),
+                    "token_type": serializers.ChoiceField(choices=["Bearer"]),
+                    "expires_in": serializers.IntegerField(help_text="Secondes."),
+                },
+            ),
+            **errors(400, 401, 403, 429),
+        },
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -443,9 +606,45 @@ def _livret_entry(course: CertificationCourse) -> dict:
 
 
 class LivretCertificationsApi(_WithoutAccountApi):
-    @extend_schema(responses={200: None})
+    authentication_classes = [LivretTokenAuthentication]
+    permission_classes = []  # the token is checked below: it must be a livret client's, still valid
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LivretCertifications"
+
+        class CertificationSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LivretCertification"
+
+            class CompetenceSerializer(serializers.Serializer):
+                class Meta:
+                    ref_name = "LivretCompetenceResult"
+
+                competence_id = serializers.CharField()
+                level = serializers.IntegerField()
+
+            id = serializers.IntegerField()
+            first_name = serializers.CharField()
+            middle_name = serializers.CharField()
+            third_name = serializers.CharField()
+            last_name = serializers.CharField()
+            birthdate = serializers.DateField()
+            national_student_id = serializers.CharField(allow_null=True)
+            date = serializers.DateTimeField()
+            delivered_at = serializers.DateTimeField(allow_null=True)
+            certification_center = serializers.CharField()
+            verification_code = serializers.CharField(allow_null=True)
+            pix_score = serializers.IntegerField()
+            status = serializers.ChoiceField(choices=["pending", "validated", "rejected"])
+            competence_results = CompetenceSerializer(many=True)
+
+        uai = serializers.CharField()
+        certifications = CertificationSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer, **errors(401, 404)})
     def get(self, request, uai: str):
-        if livret.livret_token_client(_bearer(request)) is None:
+        if livret.livret_token_client(request.auth) is None:
             raise ApplicationError("Jeton d'accès manquant, invalide ou expiré.", "INVALID_TOKEN", status_code=401)
         courses = selectors.livret_certifications_for_uai(uai=uai)
         if courses is None:

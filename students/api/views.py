@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Membership
+from pixorga.errors import errors
+from pixorga.schema import paginated
 from pixorga.tenancy import OrganizationApi
 from students import selectors
 from students.models import LearnerImport
@@ -49,7 +51,15 @@ class LearnerImportCreateApi(OrganizationApi):
         file = serializers.FileField()
         format = serializers.ChoiceField(choices=LearnerImport.Format.values, default=LearnerImport.Format.SIECLE_XML)
 
-    @extend_schema(request=InputSerializer, responses={202: LearnerImportOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            202: inline_serializer(
+                "LearnerImportCreated", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+            ),
+            **errors(400, 403, 404, 409, 413),
+        },
+    )
     def post(self, request, org_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -64,7 +74,7 @@ class LearnerImportCreateApi(OrganizationApi):
 
 
 class LearnerImportDetailApi(APIView):
-    @extend_schema(responses=LearnerImportOutput)
+    @extend_schema(responses={200: LearnerImportOutput, **errors(403, 404)})
     def get(self, request, import_id: int):
         learner_import = selectors.learner_import_get_for_admin(user=request.user, import_id=import_id)
         return Response(_import_payload(learner_import))
@@ -91,7 +101,16 @@ class LearnerListApi(OrganizationApi):
         username = serializers.CharField(source="user.username", allow_null=True, default=None)
         certifiable = serializers.BooleanField(allow_null=True, default=None)
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("division", str, many=True, description="Classe ; répétable."),
+            OpenApiParameter("search", str, description="Nom, prénom ou INE."),
+            OpenApiParameter("include_disabled", bool, description="Avec les élèves désactivés."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="De 1 à 200 (50 par défaut)."),
+        ],
+        responses={200: paginated(OutputSerializer, "LearnerPage"), **errors(403, 404)},
+    )
     def get(self, request, org_id: int):
         divisions = [d for d in request.query_params.getlist("division") if d]
         learners = selectors.learners_list_for_organization(
