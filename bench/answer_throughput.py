@@ -53,6 +53,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
 from campaigns.services import campaign_create  # noqa: E402
+from crcn.content_schema import right_answer_of  # noqa: E402
 from crcn.models import Challenge, TargetProfile  # noqa: E402
 from crcn.services import content_load  # noqa: E402
 from students.models import OrganizationLearner  # noqa: E402
@@ -100,16 +101,6 @@ def request(conn_factory, method, path, token=None, body=None):
     data = response.read()
     connection.close()
     return response.status, data
-
-
-def right_value(kind, solution):
-    if kind == "QCU":
-        return str(solution)
-    if kind == "QCM":
-        return ",".join(str(n) for n in solution)
-    if kind == "QROC":
-        return solution[0]
-    return {key: values[0] for key, values in solution.items()}
 
 
 def run(port: int, seconds: float, threads: int, work) -> tuple[list[float], int]:
@@ -178,7 +169,7 @@ def learners_work(code: str, tokens: list[str], solutions: dict, think: float | 
             return 1
         challenge_id = json.loads(body)["id"]
         kind, solution = solutions[challenge_id]
-        value = right_value(kind, solution) if rng.random() < 0.6 else "#ABAND#"
+        value = right_answer_of({"type": kind, "solution": solution}) if rng.random() < 0.6 else "#ABAND#"
         if think and not pause(rng.uniform(think - THINK_JITTER, think + THINK_JITTER), deadline):
             return 1
         started = time.perf_counter()

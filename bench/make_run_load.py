@@ -44,6 +44,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from crcn.content_schema import right_answer_of  # noqa: E402
 from pixorga.stack import make_run_command  # noqa: E402
 
 RIGHT_SHARE = 0.6
@@ -134,18 +135,8 @@ def prepare(learners: int) -> tuple[list[str], list[str], dict]:
         for u in users
     )
     tokens = Token.objects.bulk_create(Token(key=Token.generate_key(), user=u) for u in users)
-    solutions = {c.id: (c.type, c.solution) for c in Challenge.objects.all()}
+    solutions = {c.id: {"type": c.type, "solution": c.solution} for c in Challenge.objects.all()}
     return codes, [t.key for t in tokens], solutions
-
-
-def right_value(kind, solution):
-    if kind == "QCU":
-        return str(solution)
-    if kind == "QCM":
-        return ",".join(str(n) for n in solution)
-    if kind == "QROC":
-        return solution[0]
-    return {key: values[0] for key, values in solution.items()}
 
 
 class Learner(threading.Thread):
@@ -211,8 +202,8 @@ class Learner(threading.Thread):
                 self.errors.append(f"question {status} {body[:120]!r}")
                 return
             challenge = json.loads(body)["id"]
-            kind, solution = self.solutions[challenge]
-            value = right_value(kind, solution) if self.rng.random() < RIGHT_SHARE else "#ABAND#"
+            right = self.rng.random() < RIGHT_SHARE
+            value = right_answer_of(self.solutions[challenge]) if right else "#ABAND#"
             status, body = self.call(
                 "POST", f"/api/assessments/{assessment}/answers/", {"challenge_id": challenge, "value": value}
             )
