@@ -12,6 +12,8 @@ from students.models import OrganizationLearner
 def campaign_get_by_code(*, code: str) -> Campaign:
     """A live campaign from its code; deleted or unknown → 404 (archived ones are found, then refused)."""
     normalized = "".join((code or "").split()).upper()
+    if not normalized.isalnum():  # a code is letters and digits; PostgreSQL would refuse some others (NUL)
+        raise Http404
     try:
         return Campaign.objects.select_related("organization", "target_profile").get(
             code=normalized, deleted_at__isnull=True

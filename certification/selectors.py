@@ -210,10 +210,13 @@ def certificate_get_for_user(*, user: User, course_id: int) -> CertificationCour
 
 def certificate_get_by_verification_code(*, code: str) -> CertificationCourse | None:
     """Only a released, validated certification can be verified (what the attestation shows)."""
+    code = (code or "").strip().upper()
+    if not code.replace("-", "").isalnum():  # P- and letters or digits; PostgreSQL would refuse some others (NUL)
+        return None
     return (
         CertificationCourse.objects.filter(
             _released(),
-            verification_code=(code or "").strip().upper(),
+            verification_code=code,
             status=CertificationCourse.Status.VALIDATED,
         )
         .select_related("session__center", "candidate")
@@ -296,6 +299,8 @@ def livret_certifications_for_uai(*, uai: str) -> QuerySet[CertificationCourse] 
 
     Cancelled certifications are left out, as Pix does; the others not released read as « pending ».
     """
+    if not uai.isalnum():  # a UAI is 7 digits and a letter; PostgreSQL would refuse some other characters (NUL)
+        return None
     organization = Organization.objects.filter(
         external_id__iexact=uai, type=Organization.Type.SCO, archived_at__isnull=True
     ).first()

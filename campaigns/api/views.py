@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns import selectors, services
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignParticipation
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import errors
 from pixorga.names import fold_name
@@ -127,22 +127,25 @@ class CampaignListCreateApi(OrganizationApi):
         campaign = services.campaign_create(organization=self.organization, creator=request.user, **data.validated_data)
         return Response(CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["active", "archived"], required=False, default="active")
+        name = serializers.CharField(required=False, allow_blank=True, default="", help_text="Une partie du nom.")
+        owner = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="Une partie du nom du propriétaire."
+        )
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=["active", "archived"]),
-            OpenApiParameter("name", str, description="Une partie du nom de la campagne."),
-            OpenApiParameter("owner", str, description="Une partie du nom du propriétaire."),
-            OpenApiParameter("page", int),
-        ],
-        responses={200: paginated(CampaignOutput, "CampaignPage"), **errors(403, 404)},
+        parameters=[FilterSerializer, OpenApiParameter("page", int)],
+        responses={200: paginated(CampaignOutput, "CampaignPage"), **errors(400, 403, 404)},
     )
     def get(self, request, org_id: int):
-        params = request.query_params
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         campaigns = selectors.campaigns_list_for_organization(
             organization=self.organization,
-            status="archived" if params.get("status") == "archived" else "active",
-            name=params.get("name", ""),
-            owner_name=params.get("owner", ""),
+            status=filters.validated_data["status"],
+            name=filters.validated_data["name"],
+            owner_name=filters.validated_data["owner"],
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(campaigns, request, view=self)
@@ -199,23 +202,27 @@ class CampaignParticipantsApi(APIView):
         certifiable = serializers.BooleanField(source="is_certifiable", allow_null=True)
         certifiable_competences_count = serializers.IntegerField(allow_null=True)
 
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=CampaignParticipation.Status.values, required=False, allow_blank=True, default=""
+        )
+        division = serializers.CharField(required=False, allow_blank=True, default="", help_text="Classe.")
+        search = serializers.CharField(required=False, allow_blank=True, default="", help_text="Nom ou prénom.")
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=["STARTED", "TO_SHARE", "SHARED"]),
-            OpenApiParameter("division", str, description="Classe."),
-            OpenApiParameter("search", str, description="Nom ou prénom."),
-            OpenApiParameter("page", int),
-        ],
-        responses={200: paginated(OutputSerializer, "CampaignParticipantPage"), **errors(403, 404)},
+        parameters=[FilterSerializer, OpenApiParameter("page", int)],
+        responses={200: paginated(OutputSerializer, "CampaignParticipantPage"), **errors(400, 403, 404)},
     )
     def get(self, request, campaign_id: int):
         campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         participants = selectors.participants_list_for_campaign(campaign=campaign)
-        if request.query_params.get("status"):
-            participants = participants.filter(status=request.query_params["status"])
-        if request.query_params.get("division"):
-            participants = participants.filter(organization_learner__division=request.query_params["division"])
-        for word in fold_name(request.query_params.get("search", "")).split()[:5]:
+        if filters.validated_data["status"]:
+            participants = participants.filter(status=filters.validated_data["status"])
+        if filters.validated_data["division"]:
+            participants = participants.filter(organization_learner__division=filters.validated_data["division"])
+        for word in fold_name(filters.validated_data["search"]).split()[:5]:
             participants = participants.filter(organization_learner__search_text__contains=word)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(participants, request, view=self)
@@ -226,11 +233,16 @@ class CampaignParticipantsApi(APIView):
 
 
 class ParticipationStartApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ParticipationStartInput"
+
+        participant_external_id = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, max_length=255, default=""
+        )
+
     @extend_schema(
-        request=inline_serializer(
-            "ParticipationStartInput",
-            {"participant_external_id": serializers.CharField(required=False, allow_blank=True)},
-        ),
+        request=InputSerializer,
         responses={
             201: inline_serializer(
                 "ParticipationStarted",
@@ -244,10 +256,12 @@ class ParticipationStartApi(APIView):
     )
     def post(self, request, code: str):
         campaign = selectors.campaign_get_by_code(code=code)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         participation = services.participation_start(
             campaign=campaign,
             user=request.user,
-            participant_external_id=str(request.data.get("participant_external_id") or ""),
+            participant_external_id=data.validated_data["participant_external_id"] or "",
         )
         assessment = participation.assessments.first()
         return Response(
@@ -418,15 +432,19 @@ class CampaignAnalysisApi(APIView):
         competences = CompetenceSerializer(many=True)
         tubes = TubeSerializer(many=True)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("division", str, many=True, description="Classe ; répétable.")],
-        responses={200: OutputSerializer, **errors(403, 404)},
-    )
+    class FilterSerializer(serializers.Serializer):
+        division = serializers.ListField(
+            child=serializers.CharField(allow_blank=True), required=False, default=list, help_text="Classe ; répétable."
+        )
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer, **errors(400, 403, 404)})
     def get(self, request, campaign_id: int):
         from campaigns.dashboards import campaign_analysis
 
         campaign, _membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
-        divisions = [d for d in request.query_params.getlist("division") if d]
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        divisions = [d for d in filters.validated_data["division"] if d]
         analysis = campaign_analysis(campaign, divisions=divisions or None)
         return Response(
             {

@@ -101,23 +101,29 @@ class LearnerListApi(OrganizationApi):
         username = serializers.CharField(source="user.username", allow_null=True, default=None)
         certifiable = serializers.BooleanField(allow_null=True, default=None)
 
+    class FilterSerializer(serializers.Serializer):
+        division = serializers.ListField(
+            child=serializers.CharField(allow_blank=True), required=False, default=list, help_text="Classe ; répétable."
+        )
+        search = serializers.CharField(required=False, allow_blank=True, default="", help_text="Nom, prénom ou INE.")
+        include_disabled = serializers.BooleanField(required=False, default=False, help_text="Avec les désactivés.")
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("division", str, many=True, description="Classe ; répétable."),
-            OpenApiParameter("search", str, description="Nom, prénom ou INE."),
-            OpenApiParameter("include_disabled", bool, description="Avec les élèves désactivés."),
+            FilterSerializer,
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="De 1 à 200 (50 par défaut)."),
         ],
-        responses={200: paginated(OutputSerializer, "LearnerPage"), **errors(403, 404)},
+        responses={200: paginated(OutputSerializer, "LearnerPage"), **errors(400, 403, 404)},
     )
     def get(self, request, org_id: int):
-        divisions = [d for d in request.query_params.getlist("division") if d]
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         learners = selectors.learners_list_for_organization(
             organization=self.organization,
-            search=request.query_params.get("search", ""),
-            divisions=divisions or None,
-            include_disabled=request.query_params.get("include_disabled", "").lower() in ("1", "true", "yes"),
+            search=filters.validated_data["search"],
+            divisions=[d for d in filters.validated_data["division"] if d] or None,
+            include_disabled=filters.validated_data["include_disabled"],
         )
         paginator = LearnerPagination()
         page = paginator.paginate_queryset(learners, request, view=self)

@@ -503,3 +503,13 @@ def test_a_teacher_who_is_not_admin_reaches_the_centre_only_as_an_explicit_membe
     assert api.get(f"/api/certification-centers/{session.center_id}/sessions/").status_code == 404
     CenterMembership.objects.create(user=member_a, center=session.center, role=CenterMembership.Role.MEMBER)
     assert api.get(f"/api/sessions/{session.pk}/").status_code == 200
+
+
+def test_a_verification_code_or_a_uai_with_a_nul_character_names_nothing(published, lsu, school_a):
+    """PostgreSQL refuses NUL in a text: the lookups must not send it (both were a 500)."""
+    response = APIClient().get(f"/api/certificates/verify/{published.verification_code}%00/")
+    assert response.status_code == 404 and response.json()["code"] == "CERTIFICATE_NOT_FOUND"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {lsu_token(lsu).json()['access_token']}")
+    assert client.get(f"/api/organizations/{school_a.external_id}%00/certifications/").status_code == 404
+    assert client.get(f"/api/organizations/{school_a.external_id}/certifications/").status_code == 200

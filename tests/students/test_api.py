@@ -99,3 +99,13 @@ def test_campaign_by_code_is_public_and_reconciliation_links_the_account(api, sc
         format="json",
     )
     assert wrong.status_code == 404 and wrong.json()["code"] == "NOT_FOUND"
+
+
+def test_learner_filters_with_a_nul_character_are_a_400_naming_the_filter(api, admin_a, school_a):
+    """PostgreSQL refuses NUL in a text: the filter is refused before the query (it was a 500)."""
+    api.force_authenticate(admin_a)
+    for name in ("search", "division"):
+        response = api.get(f"/api/organizations/{school_a.pk}/learners/", {name: "Martin\x00"})
+        assert response.status_code == 400 and name in response.json()["errors"]
+    response = api.get(f"/api/organizations/{school_a.pk}/learners/", {"include_disabled": "peut-être"})
+    assert response.status_code == 400 and "include_disabled" in response.json()["errors"]
