@@ -368,7 +368,7 @@ class CertificationStartApi(APIView):
                 "CertificationStarted",
                 {"certification_course_id": serializers.IntegerField(), "assessment_id": serializers.IntegerField()},
             ),
-            **errors(400, 403, 404, 409),
+            **errors(400, 403, 404, 409, 429),
         },
     )
     def post(self, request):
@@ -408,7 +408,7 @@ class InvigilationLoginApi(_WithoutAccountApi):
         request=InputSerializer,
         responses={
             200: inline_serializer("InvigilatorToken", {"token": serializers.CharField()}),
-            **errors(400, 403, 429),
+            **errors(400, 403, 404, 429),
         },
     )
     def post(self, request, session_id: int):
