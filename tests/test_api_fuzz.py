@@ -6,7 +6,7 @@ caller. First its coverage cases (missing fields, wrong types, boundaries: fixed
 requests Hypothesis draws, valid and broken. Most of them name the school's real objects in their
 path (its campaign, its session, the student's participation…) so that they get past the 404 and
 reach the rules, some also carry the NUL character PostgreSQL refuses in every text. Every answer
-must also be one the schema declares for the operation.
+must also be one the schema declares for the operation: its status and the shape of its body.
 
 Deterministic: Hypothesis draws the same requests on every run (``derandomize``). The run takes about
 a minute and a half; ``PIXORGA_FUZZ_EXAMPLES=100`` (12 by default) hunts longer.
@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis import GenerationMode
+from schemathesis.errors import FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from assessments import services as assessment_services
 from campaigns import services as campaign_services
@@ -242,21 +244,30 @@ def in_the_contract(operation, response) -> bool:
 
 
 @pytest.mark.parametrize("caller", ["admin", "member", "student", "anonymous"])
-def test_no_operation_answers_a_server_error_or_an_undeclared_status(
+def test_no_operation_answers_a_server_error_or_anything_its_schema_does_not_declare(
     caller, live_server, school, generous_throttles, fuzz_queue
 ):
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
-    server_errors, undeclared = [], {}
+    server_errors, undeclared_statuses, undeclared_bodies = [], {}, {}
     for result in schema.get_all_operations():
         operation = result.ok()
         headers = authorization(operation, school.credentials[caller])
         declared = set(operation.definition.raw["responses"])
         cache.clear()  # brakes and throttle counters: every operation starts with a fresh budget
         for case, response in answers(schema, operation, base_url=live_server.url, headers=headers, ids=school.ids):
+            answer = f"{operation.label} {response.status_code}"
             if response.status_code >= 500:
                 curl = case.as_curl_command(headers=headers)
                 server_errors.append(f"{response.status_code} {curl}\n{response.text[:3000]}")
-            elif str(response.status_code) not in declared and in_the_contract(operation, response):
-                undeclared.setdefault(f"{operation.label} {response.status_code}", response.text[:300])
+            elif not in_the_contract(operation, response):
+                continue
+            elif str(response.status_code) not in declared:
+                undeclared_statuses.setdefault(answer, response.text[:300])
+            else:
+                try:
+                    case.validate_response(response, checks=[response_schema_conformance])
+                except FailureGroup as failures:
+                    undeclared_bodies.setdefault(answer, str(failures)[:1500])
     assert server_errors == [], "\n\n".join(server_errors)
-    assert undeclared == {}
+    assert undeclared_statuses == {}
+    assert undeclared_bodies == {}, "\n\n".join(undeclared_bodies.values())
