@@ -9,7 +9,7 @@ reach the rules, some also carry the NUL character PostgreSQL refuses in every t
 must also be one the schema declares for the operation: its status and the shape of its body.
 
 Deterministic: Hypothesis draws the same requests on every run (``derandomize``). The run takes about
-a minute and a half; ``PIXORGA_FUZZ_EXAMPLES=100`` (12 by default) hunts longer.
+two minutes; ``PIXORGA_FUZZ_EXAMPLES=100`` (12 by default) hunts longer.
 """
 
 from __future__ import annotations
