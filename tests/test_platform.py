@@ -59,3 +59,18 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["nom=%00", "createur=Anne%00", "statut=archivees&nom=a%00b"])
+def test_a_nul_character_in_a_pages_address_is_a_400_not_a_server_error(client, admin_a, school_a, query):
+    client.force_login(admin_a)
+    response = client.get(f"/orga/{school_a.pk}/campagnes/?{query}")
+    assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_public_pages_filter_is_a_400(client):
+    assert client.get("/parcours/?categorie=%00").status_code == 400
+    assert client.get("/parcours/?categorie=rentree").status_code == 200
