@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.forms import DateInput
 from campaigns.models import Campaign
 
 
@@ -69,3 +70,22 @@ class CampaignEditForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_id"].choices = [(m.user_id, m.user.full_name or m.user.login) for m in members]
+
+
+class ReconciliationForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    birthdate = forms.DateField(label="Date de naissance", widget=DateInput())
+
+
+class CampaignCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code de la campagne",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABCDEF123"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).upper()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import selectors
+from campaigns.forms import CampaignCodeForm, ReconciliationForm
 from campaigns.results import participation_profile, participation_result
 from campaigns.services import (
     LEARNER_DISABLED,
@@ -21,7 +22,6 @@ from campaigns.services import (
 )
 from pixorga.errors import ApplicationError
 from pixorga.ratelimit import client_address, limit_reached, rate_limited
-from students.forms import CampaignCodeForm, ReconciliationForm
 from students.services.reconciliation import learner_reconcile_attempt
 
 UNKNOWN_CODE = "Ce code ne correspond à aucune campagne. Vérifiez-le auprès de votre enseignant."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.forms import DateInput
 from students.models import LearnerImport
 from students.selectors import CERTIFICABILITY_FILTERS, CONNECTION_METHODS
 
@@ -44,22 +43,3 @@ class LearnerSelectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         raw = self.data.getlist("learner_ids") if hasattr(self.data, "getlist") else []
         self.fields["learner_ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
-
-
-class ReconciliationForm(forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=150)
-    last_name = forms.CharField(label="Nom", max_length=150)
-    birthdate = forms.DateField(label="Date de naissance", widget=DateInput())
-
-
-class CampaignCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code de la campagne",
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABCDEF123"}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        return "".join(self.cleaned_data["code"].split()).upper()
