@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from campaigns import views as campaign_views
+from campaigns import learner_views as campaign_views
 from certification import learner_views
 from pixorga.env import env_networks
 from pixorga.ratelimit import client_address

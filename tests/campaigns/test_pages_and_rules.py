@@ -150,7 +150,7 @@ def test_the_campaign_list_counts_participants_and_shared_results(client, member
 
 
 def test_guessing_codes_is_stopped_but_a_class_entering_the_right_code_never_is(client, school_a):
-    from campaigns.views import TOO_MANY_UNKNOWN_CODES, UNKNOWN_CODES_PER_WINDOW
+    from campaigns.learner_views import TOO_MANY_UNKNOWN_CODES, UNKNOWN_CODES_PER_WINDOW
 
     campaign = CampaignFactory(organization=school_a)
     for _ in range(40):  # a class behind the school's one address
@@ -166,7 +166,7 @@ def test_guessing_codes_is_stopped_but_a_class_entering_the_right_code_never_is(
 
 
 def test_unknown_codes_typed_in_the_address_bar_count_too(client, school_a):
-    from campaigns.views import UNKNOWN_CODES_PER_WINDOW
+    from campaigns.learner_views import UNKNOWN_CODES_PER_WINDOW
 
     campaign = CampaignFactory(organization=school_a)
     for number in range(UNKNOWN_CODES_PER_WINDOW):
