@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_SIECLE_FILE, demo_data_load
+from pixorga.demo import DEMO_SIECLE_FILE, demo_data_load
 
 DEMO_REFUSED = (
     "Les données de démonstration créent des comptes dont le mot de passe est public : elles ne se chargent "
