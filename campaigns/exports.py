@@ -1,15 +1,14 @@
 """Results CSV exports (reference pix-domain §5.5), built by a Celery task in constant memory.
 
-Format: UTF-8 with BOM (spreadsheets open it right), ``;`` separator, text quoted, a leading apostrophe
-before = + - @ (no formula injection), comma decimals, ``NA`` where a result is not shared, ``Oui``/``Non``,
-dates in Europe/Paris. Results of a shared participation are read as they were when it was shared
-(``campaigns.knowledge``).
+Format: Pix's, as ``pixorga.spreadsheet`` writes it (BOM, ``;``, text quoted and guarded against formulas,
+comma decimals, ``Oui``/``Non``), ``NA`` where a result is not shared, dates in Europe/Paris. Results of a
+shared participation are read as they were when it was shared (``campaigns.knowledge``).
 
 PostgreSQL writes the lines: per chunk of participations (in the order of the file), one query counts each
 participant's validated skills per competence and returns the chunk's lines already formatted, which go
 straight to the file. Python writes the header and the cells that are the same on every line, with
-``cell()``; the SQL twins of ``cell()`` below format the rest. Memory and the work per query do not grow with
-the number of participants.
+``cell``; its SQL twins below format the rest. Memory and the work per query do not grow with the number
+of participants.
 """
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
@@ -33,38 +31,15 @@ from assessments.algorithm.scoring import MIN_CERTIFIABLE_COMPETENCES, MIN_CERTI
 from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, latest_at_share_sql
 from campaigns.models import Campaign, CampaignExport, CampaignParticipation
 from crcn.models import Area, Competence, Skill
+from pixorga.spreadsheet import BOM, FORMULA_PREFIXES, cell, csv_line
 from students.models import OrganizationLearner
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
 KEEP_FOR = timedelta(days=7)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PARTICIPATIONS = CampaignParticipation._meta.db_table
 LEARNERS = OrganizationLearner._meta.db_table
-
-
-def cell(value) -> str:
-    """One CSV value as Pix writes it: numbers with a comma and unquoted, text quoted and guarded, NA, Oui/Non."""
-    if value is None:
-        return '"NA"'
-    if isinstance(value, bool):
-        return '"Oui"' if value else '"Non"'
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float | Decimal):
-        number = f"{float(value):.2f}".rstrip("0").rstrip(".")
-        return number.replace(".", ",")
-    text = str(value)
-    if text.isascii() and text.isdigit():
-        return text
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    return '"' + text.replace('"', '""') + '"'
-
-
-def csv_line(values: Iterable) -> str:
-    return ";".join(cell(v) for v in values) + "\r\n"
 
 
 # --- cell() in SQL, for the columns that change on every line -------------------------------------------
@@ -330,7 +305,7 @@ def export_write(campaign: Campaign, out, *, max_level: int, on_chunk=None) -> i
         header, query, params = _assessment_file(campaign)
     else:
         header, query, params = _profiles_file(campaign, max_level=max_level)
-    out.write(("\ufeff" + header).encode("utf-8"))
+    out.write((BOM + header).encode("utf-8"))
     written = 0
     with connection.cursor() as cursor:
         for ids in _chunks_of_ids(campaign):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import timezone
 
 from certification.documents import AttestationData, CandidateLine, CompetenceLevel, SessionSheetData
 from certification.models import CertificationCourse, CertificationSession
 from certification.selectors import competence_results
-from students.sheets import csv_safe
+from pixorga.spreadsheet import csv_text, formula_guarded
 
 COMPETENCE_CODES = (
     "1.1",
@@ -113,50 +110,43 @@ def _login_of(candidate) -> str:
 
 def _results_rows(courses, *, with_center: bool) -> str:
     """Reference §8.9's columns; the session variant adds the centre after the session date."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(
-        [
-            "Numéro de certification",
-            "Prénom",
-            "Nom",
-            "Date de naissance",
-            "Lieu de naissance",
-            "Identifiant Externe",
-            "Statut",
-            "Nombre de Pix",
-            *COMPETENCE_CODES,
-            "Commentaire jury pour l’organisation",
-            "Session",
-            "Date de passage de la certification",
-            *(["Centre de certification"] if with_center else []),
-        ]
-    )
-    for course in courses:
-        candidate = course.candidate
-        validated = course.status == CertificationCourse.Status.VALIDATED
-        levels = {m.competence_code: m.level for m in course.competence_marks.all()}
-        writer.writerow(
-            [
-                course.pk,
-                csv_safe(candidate.first_name),
-                csv_safe(candidate.last_name),
-                candidate.birthdate.strftime("%d/%m/%Y"),
-                csv_safe(candidate.birthplace),
-                csv_safe(candidate.external_id),
-                STATUS_LABELS.get(course.status, course.status),
-                course.pix_score if validated else 0,
-                *[
-                    (str(levels[code]) if levels.get(code, -1) >= 0 else "-") if validated else "-"
-                    for code in COMPETENCE_CODES
-                ],
-                csv_safe(course.jury_comment_for_organization),
-                course.session_id,
-                course.session.date.strftime("%d/%m/%Y"),
-                *([csv_safe(course.session.center.name)] if with_center else []),
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+    header = [
+        "Numéro de certification",
+        "Prénom",
+        "Nom",
+        "Date de naissance",
+        "Lieu de naissance",
+        "Identifiant Externe",
+        "Statut",
+        "Nombre de Pix",
+        *COMPETENCE_CODES,
+        "Commentaire jury pour l’organisation",
+        "Session",
+        "Date de passage de la certification",
+        *(["Centre de certification"] if with_center else []),
+    ]
+    return csv_text([header, *(_results_row(course, with_center=with_center) for course in courses)])
+
+
+def _results_row(course: CertificationCourse, *, with_center: bool) -> list:
+    candidate = course.candidate
+    validated = course.status == CertificationCourse.Status.VALIDATED
+    levels = {m.competence_code: m.level for m in course.competence_marks.all()}
+    return [
+        course.pk,
+        formula_guarded(candidate.first_name),
+        formula_guarded(candidate.last_name),
+        candidate.birthdate.strftime("%d/%m/%Y"),
+        formula_guarded(candidate.birthplace),
+        formula_guarded(candidate.external_id),
+        STATUS_LABELS.get(course.status, course.status),
+        course.pix_score if validated else 0,
+        *[(str(levels[code]) if levels.get(code, -1) >= 0 else "-") if validated else "-" for code in COMPETENCE_CODES],
+        formula_guarded(course.jury_comment_for_organization),
+        course.session_id,
+        course.session.date.strftime("%d/%m/%Y"),
+        *([formula_guarded(course.session.center.name)] if with_center else []),
+    ]
 
 
 def division_results_csv(courses, *, division: str) -> tuple[bytes, str]:

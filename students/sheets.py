@@ -1,12 +1,10 @@
 """Class sheets of credentials: a PDF to print and cut (one page per class), and a CSV.
 
-The CSV follows our export conventions: UTF-8 with BOM, ``;`` separator, cells starting with = + - @
-prefixed with an apostrophe so a spreadsheet never runs them as formulas.
+The CSV is written by ``pixorga.spreadsheet``, every cell guarded against formulas.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from itertools import groupby
 
@@ -17,22 +15,17 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from pixorga.spreadsheet import csv_text, formula_guarded
 from students.services.accounts import Credential
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    return f"'{value}" if value and value.startswith(FORMULA_PREFIXES) else value
 
 
 def credentials_csv(credentials: list[Credential]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(["Classe", "Nom", "Prénom", "Identifiant", "Mot de passe provisoire"])
-    for c in credentials:
-        writer.writerow([csv_safe(v) for v in (c.division, c.last_name, c.first_name, c.username, c.password)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    header = ["Classe", "Nom", "Prénom", "Identifiant", "Mot de passe provisoire"]
+    rows = [
+        [formula_guarded(v) for v in (c.division, c.last_name, c.first_name, c.username, c.password)]
+        for c in credentials
+    ]
+    return csv_text([header, *rows]).encode("utf-8")
 
 
 def credentials_pdf(*, organization_name: str, login_url: str, credentials: list[Credential]) -> bytes:

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import KnowledgeElement
-from campaigns.exports import campaign_exports_clean, cell, export_write
+from campaigns.exports import campaign_exports_clean, export_write
 from campaigns.models import CampaignExport, CampaignParticipation, CampaignSkill
 from crcn.models import Skill, TargetProfile
 from tests.accounts.factories import UserFactory
@@ -22,14 +22,6 @@ from tests.students.factories import CampaignFactory, OrganizationLearnerFactory
 from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
-
-
-def test_cells_follow_the_french_spreadsheet_conventions():
-    assert cell(None) == '"NA"' and cell(True) == '"Oui"' and cell(False) == '"Non"'
-    assert cell(0.35) == "0,35" and cell(1.0) == "1" and cell(12) == "12"
-    assert cell('=HYPERLINK("x")') == '"\'=HYPERLINK(""x"")"' and cell("-3") == '"\'-3"'
-    assert cell("0691234") == "0691234" and cell("Lycée") == '"Lycée"'
-    assert cell("²") == '"²"'  # only ASCII digits stay unquoted, as in the SQL that writes the lines
 
 
 @pytest.fixture
