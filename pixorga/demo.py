@@ -1,17 +1,27 @@
-"""Demo data for `make run`: one lycée, its team, two classes of students with accounts.
+"""Demo data for `make run`, across the apps: one lycée and a collège, their teams, two classes of students
+with accounts, a SIECLE file to import, a campaign; then the certification part (``certification/demo.py``).
 
 Idempotent: a second run finds what the first created and changes nothing.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Membership, Organization, User
 from accounts.services import user_create
+from campaigns.models import Campaign
+from campaigns.services import campaign_create
+from certification.demo import demo_certification_load
+from crcn.models import TargetProfile
+from students.importers.samples import SampleStudent, fake_students, siecle_xml
 from students.models import OrganizationLearner
 
 DEMO_UAI = "0699999Z"
@@ -62,8 +72,6 @@ def demo_data_load() -> list[DemoLogin]:
     """Schools, staff, students and a campaign in one transaction; then the certification demo, whose
     services each open their own (durable) transaction."""
     logins, lycee, admin = _demo_schools_load()
-    from certification.demo import demo_certification_load
-
     for who, login, password in demo_certification_load(lycee=lycee, admin=admin):
         logins.append(DemoLogin(who, login, password or DEMO_PASSWORD))
     return logins
@@ -140,10 +148,6 @@ def _demo_schools_load() -> tuple[list[DemoLogin], Organization, User]:
 
 def _demo_campaign(lycee: Organization, teacher: User):
     """A parcours de rentrée campaign, once the content is loaded (make run loads it first)."""
-    from campaigns.models import Campaign
-    from campaigns.services import campaign_create
-    from crcn.models import TargetProfile
-
     existing = lycee.campaigns.filter(name="Rentrée 2nde (démo)").first()
     if existing is not None:
         return existing
@@ -166,14 +170,6 @@ DEMO_SIECLE_FILE = "var/demo/ElevesSansAdresses-demo.zip"
 
 def _write_demo_siecle_file(lycee: Organization) -> None:
     """A SIECLE export for the demo lycée, so the import can be tried: the two classes plus newcomers."""
-    import io
-    import zipfile
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from students.importers.samples import SampleStudent, fake_students, siecle_xml
-
     known = [
         SampleStudent(
             str(i),
