@@ -1,4 +1,8 @@
-"""Who is asking, and a fixed-window counter in the cache for HTML pages that DRF's throttles do not cover.
+"""Who is asking, and a fixed-window counter in the cache for what DRF's throttles do not cover.
+
+Pages count their hits with ``rate_limited``; services that brake on failures (a candidate entering the
+room, an invigilator's password, a pupil linking their account) check ``limit_reached`` first, count each
+failure with ``hit`` and may ``limit_clear`` on success. The window opens with its first hit.
 
 ``client_address`` is the one rule for the client's address: page brakes, DRF throttles
 (``pixorga.throttling``) and django-axes (``AXES_CLIENT_IP_CALLABLE``) all count per this address.
@@ -57,18 +61,31 @@ def client_address(request: HttpRequest) -> str:
     return client
 
 
+def _cache_key(key: str) -> str:
+    return f"ratelimit:{key}"
+
+
 def limit_reached(key: str, *, limit: int) -> bool:
     """True when ``key`` already used its ``limit`` hits in the current window (counts nothing)."""
-    return (cache.get(f"ratelimit:{key}") or 0) >= limit
+    return (cache.get(_cache_key(key)) or 0) >= limit
+
+
+def hit(key: str, *, seconds: int) -> int:
+    """Count one hit for ``key`` in its window of ``seconds``; the hits so far in that window."""
+    cache_key = _cache_key(key)
+    cache.add(cache_key, 0, seconds)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # the window ended between add and incr: this hit opens the next one
+        cache.set(cache_key, 1, seconds)
+        return 1
 
 
 def rate_limited(key: str, *, limit: int, seconds: int) -> bool:
     """Count one hit for ``key``; True once more than ``limit`` hits happened in the window."""
-    cache_key = f"ratelimit:{key}"
-    cache.add(cache_key, 0, seconds)
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, seconds)
-        hits = 1
-    return hits > limit
+    return hit(key, seconds=seconds) > limit
+
+
+def limit_clear(key: str) -> None:
+    """Forget ``key``'s hits: its next window starts afresh."""
+    cache.delete(_cache_key(key))

@@ -25,7 +25,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.crypto import constant_time_compare
@@ -40,6 +39,7 @@ from certification.selectors import session_open_for_invigilation
 from certification.services.codes import verification_code_generate
 from crcn.models import Challenge, Competence, Skill
 from pixorga.errors import ApplicationError
+from pixorga.ratelimit import hit, limit_reached
 from students.services.reconciliation import normalize_for_matching
 
 SESSION_NOT_FOUND = "Ce numéro de session n'existe pas ou n'est plus ouvert. Vérifiez-le auprès du surveillant."
@@ -79,13 +79,12 @@ INVIGILATOR_TOKEN_MAX_AGE = 12 * 3600
 
 
 def _brake(key: str) -> None:
-    if (cache.get(key) or 0) >= MAX_ENTRY_FAILURES:
+    if limit_reached(key, limit=MAX_ENTRY_FAILURES):
         raise ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
 
 
 def _failed(key: str) -> None:
-    cache.add(key, 0, ENTRY_LOCK_SECONDS)
-    cache.incr(key)
+    hit(key, seconds=ENTRY_LOCK_SECONDS)
 
 
 def _open_session(session_id) -> CertificationSession:
@@ -272,7 +271,7 @@ def invigilator_session_from_token(*, session_id: int, token: str) -> Certificat
 
 def _invigilator_refused(address_key: str) -> ApplicationError:
     """Count a wrong try for the address; the answer says « stop » once the address went past its budget."""
-    too_many = (cache.get(address_key) or 0) >= MAX_ENTRY_FAILURES
+    too_many = limit_reached(address_key, limit=MAX_ENTRY_FAILURES)
     _failed(address_key)
     if too_many:
         return ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
@@ -295,7 +294,7 @@ def invigilator_authenticate(*, session_id, password: str, client_key: str) -> C
     if not constant_time_compare((password or "").strip().upper(), session.invigilator_password):
         # An address past its budget is refused without a check: its tries no longer count towards the
         # session's lock, so one pupil's script needs half an hour, not a few seconds, to lock the session.
-        if (cache.get(address_key) or 0) < MAX_ENTRY_FAILURES:
+        if not limit_reached(address_key, limit=MAX_ENTRY_FAILURES):
             CertificationSession.objects.filter(pk=session.pk).update(
                 invigilator_failed_attempts=F("invigilator_failed_attempts") + 1
             )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from campaigns.models import Campaign
 from crcn.answers import levenshtein_distance
 from pixorga.errors import ApplicationError
 from pixorga.names import name_key
+from pixorga.ratelimit import hit, limit_clear, limit_reached
 from students.models import OrganizationLearner
 
 MAX_RATIO = 0.25
@@ -105,7 +105,7 @@ def learner_reconcile_attempt(
 ) -> OrganizationLearner:
     """``learner_reconcile`` with a brake: after 5 failures for this campaign, 15 minutes' wait (429)."""
     key = f"reconciliation-failures:{user.pk}:{campaign.organization_id}"
-    if (cache.get(key) or 0) >= MAX_FAILURES:
+    if limit_reached(key, limit=MAX_FAILURES):
         raise ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
     try:
         learner = learner_reconcile(
@@ -113,10 +113,9 @@ def learner_reconcile_attempt(
         )
     except ApplicationError as error:
         if error.code != "NOT_RESTRICTED":
-            cache.add(key, 0, LOCK_SECONDS)
-            cache.incr(key)
+            hit(key, seconds=LOCK_SECONDS)
         raise
-    cache.delete(key)
+    limit_clear(key)
     return learner
 
 

@@ -46,6 +46,7 @@ from tests.certification.factories import (
     take_the_test,
     wrong_answer,
 )
+from tests.ratelimit import end_windows_after_add
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +346,20 @@ def test_a_wrong_session_number_is_refused(session, candidate, student):
 def test_someone_not_enrolled_in_the_session_is_refused(session, candidate, student):
     error = refused(identify, session=session, user=student, first_name="Paul")
     assert (error.code, error.message, error.status_code) == ("CANDIDATE_NOT_FOUND", entry.CANDIDATE_NOT_FOUND, 404)
+
+
+def test_after_ten_failures_the_candidate_must_wait(session, candidate, student):
+    for _ in range(entry.MAX_ENTRY_FAILURES):
+        refused(identify, session=session, user=student, first_name="Paul")
+    error = refused(identify, session=session, user=student)
+    assert (error.code, error.message, error.status_code) == ("TOO_MANY_REQUESTS", entry.TOO_MANY_TRIES, 429)
+
+
+def test_a_failure_when_the_waiting_window_ends_is_still_refused_in_french(session, candidate, student, monkeypatch):
+    end_windows_after_add(monkeypatch)
+    error = refused(identify, session=session, user=student, first_name="Paul")
+    assert (error.code, error.status_code) == ("CANDIDATE_NOT_FOUND", 404)  # not a 500 from the cache
+    assert identify(session, student) == candidate
 
 
 def test_names_are_compared_without_accents_or_case(session, candidate, student):

@@ -7,6 +7,7 @@ import pytest
 from pixorga.errors import ApplicationError
 from students.services.reconciliation import learner_reconcile, learner_reconcile_attempt, normalize_for_matching
 from tests.accounts.factories import OrganizationFactory, StudentUserFactory, UserFactory
+from tests.ratelimit import end_windows_after_add
 from tests.students.factories import CampaignFactory, OrganizationLearnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,20 @@ def test_after_five_failures_the_student_must_wait(campaign, lea):
             campaign=campaign, user=user, first_name="Léa-Marie", last_name="N'Diaye", birthdate=BIRTH
         )
     assert error.value.status_code == 429
+
+
+def test_a_failure_when_the_waiting_window_ends_is_still_refused_in_french_and_counted(campaign, lea, monkeypatch):
+    end_windows_after_add(monkeypatch)
+    user = UserFactory()
+    for _ in range(5):
+        with pytest.raises(ApplicationError) as error:
+            learner_reconcile_attempt(campaign=campaign, user=user, first_name="X", last_name="Y", birthdate=BIRTH)
+        assert error.value.code == "NOT_FOUND"  # not a 500 from the cache
+    # each failure opened a window of its own, so no brake yet
+    found = learner_reconcile_attempt(
+        campaign=campaign, user=user, first_name="Léa-Marie", last_name="N'Diaye", birthdate=BIRTH
+    )
+    assert found == lea
 
 
 def test_a_campaign_of_a_school_without_imported_students_needs_no_reconciliation(school_b):
