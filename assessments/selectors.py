@@ -23,11 +23,10 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.algorithm.scoring import PIX_PER_LEVEL, CompetenceScore, competence_score, profile
 from assessments.models import Assessment, KnowledgeElement
-from assessments.services import current_knowledge
+from assessments.services import RETRY_DELAY, current_knowledge
 from crcn.models import Competence
 
 RESET_DELAY = timedelta(days=7)  # Pix's dayBeforeCompetenceResetV2
-IMPROVING_DELAY = timedelta(days=4)  # Pix's dayBeforeImproving
 
 
 def profile_for_user(*, user: User) -> tuple[list[tuple[CompetenceScore, str]], int, bool]:
@@ -127,7 +126,7 @@ def _training(
         status = CompetenceTraining.Status.NOT_STARTED
     days_before_improving = None
     if status == CompetenceTraining.Status.COMPLETED and score.level < settings.MAX_REACHABLE_LEVEL:
-        days_before_improving = 0 if last is None else remaining_days(since=last, delay=IMPROVING_DELAY, now=now)
+        days_before_improving = 0 if last is None else remaining_days(since=last, delay=RETRY_DELAY, now=now)
     return CompetenceTraining(
         score=score,
         name=name,

@@ -43,8 +43,9 @@ RESULT_BY_CHECKER = {"ok": Answer.Result.OK, "ko": Answer.Result.KO, "skipped": 
 ANSWERS = Answer._meta.db_table
 KNOWLEDGE = KnowledgeElement._meta.db_table
 
-# Pix's delays before improving (competence) and retrying (campaign): both 4 days.
-FAILURES_FORGOTTEN_AFTER = timedelta(days=4)
+# Pix's dayBeforeImproving (a competence's « Retenter ») and dayBeforeRetrying (a campaign sent again): after it,
+# failures no longer count and their skills can be asked again.
+RETRY_DELAY = timedelta(days=4)
 
 
 def current_knowledge(*, user: User | int, skill_ids: list[str] | None = None) -> dict[str, KnowledgeElement]:
@@ -233,7 +234,7 @@ def failures_forgotten_before(assessment: Assessment) -> datetime | None:
     if assessment.type == Assessment.Type.CAMPAIGN or (
         assessment.type == Assessment.Type.COMPETENCE_EVALUATION and assessment.is_improving
     ):
-        return assessment.created_at - FAILURES_FORGOTTEN_AFTER
+        return assessment.created_at - RETRY_DELAY
     return None
 
 

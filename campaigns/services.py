@@ -14,7 +14,6 @@ Rules:
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, User
 from assessments.algorithm.scoring import mastery_rate
 from assessments.models import Assessment, KnowledgeElement
-from assessments.services import current_knowledge, knowledge_reset
+from assessments.services import RETRY_DELAY, current_knowledge, knowledge_reset
 from campaigns.models import CODE_DIGITS, CODE_LETTERS, Campaign, CampaignParticipation, CampaignSkill
 from crcn.models import Skill, TargetProfile
 from pixorga.errors import ApplicationError
@@ -55,7 +54,6 @@ RETRY_NOTHING_TO_IMPROVE = "Vous avez déjà réussi tout le parcours."
 RESET_NOT_ALLOWED = "Ce parcours ne peut pas être remis à zéro."
 RESET_TOO_EARLY = "Vous pourrez remettre à zéro et repasser ce parcours dans {days} jour{s}."
 NOT_ALLOWED_TO_DELETE = "Seuls les administrateurs et le propriétaire de la campagne peuvent la supprimer."
-MIN_DAYS_BEFORE_RETRYING = 4
 ALREADY_SHARED = "Vos résultats ont déjà été envoyés."
 
 
@@ -314,7 +312,7 @@ def _may_send_again(participation: CampaignParticipation) -> bool:
 
 
 def _days_left_after_sharing(participation: CampaignParticipation) -> int:
-    remaining = participation.shared_at + timedelta(days=MIN_DAYS_BEFORE_RETRYING) - timezone.now()
+    remaining = participation.shared_at + RETRY_DELAY - timezone.now()
     return max(0, -(-int(remaining.total_seconds()) // 86400))
 
 

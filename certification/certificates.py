@@ -4,29 +4,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from assessments.algorithm.scoring import PIX_PER_LEVEL
 from certification.documents import AttestationData, CandidateLine, CompetenceLevel, SessionSheetData
 from certification.models import CertificationCourse, CertificationSession
 from certification.selectors import competence_results
+from crcn.models import COMPETENCE_CODES
 from pixorga.spreadsheet import csv_text, formula_guarded
 
-COMPETENCE_CODES = (
-    "1.1",
-    "1.2",
-    "1.3",
-    "2.1",
-    "2.2",
-    "2.3",
-    "2.4",
-    "3.1",
-    "3.2",
-    "3.3",
-    "3.4",
-    "4.1",
-    "4.2",
-    "4.3",
-    "5.1",
-    "5.2",
-)
 STATUS_LABELS = {
     CertificationCourse.Status.VALIDATED: "Validée",
     CertificationCourse.Status.REJECTED: "Rejetée",
@@ -49,7 +33,7 @@ def attestation_data(course: CertificationCourse, *, verification_url: str) -> A
         valid_until=course.valid_until,
         pix_score=course.pix_score,
         max_reachable_level=course.max_reachable_level,
-        max_reachable_pix=course.max_reachable_level * 8 * 16,
+        max_reachable_pix=course.max_reachable_level * PIX_PER_LEVEL * len(COMPETENCE_CODES),
         verification_code=course.verification_code,
         competences=tuple(
             CompetenceLevel(r.code, r.name, r.area_code, r.area_name, r.level) for r in competence_results(course)

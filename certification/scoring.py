@@ -25,11 +25,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assessments.algorithm.scoring import PIX_PER_LEVEL
+
 CERTIFICATION_CHALLENGES_PER_COMPETENCE = 3
 MIN_REPRODUCIBILITY_RATE = 50
 TEST_DURATION_MINUTES = 105
 
-PIX_PER_LEVEL = 8
 UNCERTIFIED_LEVEL = -1
 TRUSTED_ANSWERED_SHARE_PERCENT = 66  # reference §8.2.9: "not trustable" below ceil(0.66 × challenges)
 

@@ -26,6 +26,27 @@ class Area(models.Model):
         return f"{self.code}. {self.name}"
 
 
+# The 16 competences of the CRCN, in the order of certification results' columns (reference §8.9).
+COMPETENCE_CODES = (
+    "1.1",
+    "1.2",
+    "1.3",
+    "2.1",
+    "2.2",
+    "2.3",
+    "2.4",
+    "3.1",
+    "3.2",
+    "3.3",
+    "3.4",
+    "4.1",
+    "4.2",
+    "4.3",
+    "5.1",
+    "5.2",
+)
+
+
 class Competence(models.Model):
     code = models.CharField("code", max_length=4, primary_key=True)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="competences")

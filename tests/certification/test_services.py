@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, KnowledgeElement
-from certification.certificates import COMPETENCE_CODES, division_results_csv, session_results_csv
+from certification.certificates import division_results_csv, session_results_csv
 from certification.models import (
     ACCESS_CODE_DIGITS,
     ACCESS_CODE_LETTERS,
@@ -31,7 +31,7 @@ from certification.services.codes import (
     verification_code_generate,
 )
 from certification.services.sessions import INVALID_DATE, INVALID_TIME, REQUIRED_FIELD, session_create
-from crcn.models import Challenge
+from crcn.models import COMPETENCE_CODES, Challenge
 from pixorga.errors import ApplicationError
 from tests.accounts.factories import OrganizationFactory, StudentUserFactory
 from tests.certification.factories import (

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from crcn.models import COMPETENCE_CODES
 from crcn.selectors import content_statistics
 
-MINIMUMS = {"competences": 16, "tubes": 48, "skills": 300, "challenges": 600, "tutorials": 60}
+MINIMUMS = {"competences": len(COMPETENCE_CODES), "tubes": 48, "skills": 300, "challenges": 600, "tutorials": 60}
 
 
 class Command(BaseCommand):
