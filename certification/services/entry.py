@@ -78,21 +78,25 @@ INVIGILATOR_TOKEN_SALT = "certification.invigilator"  # noqa: S105 — a signing
 INVIGILATOR_TOKEN_MAX_AGE = 12 * 3600
 
 
-def _brake(key: str) -> None:
-    if limit_reached(key, limit=MAX_ENTRY_FAILURES):
-        raise ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
+def _entry_failures_key(user: User) -> str:
+    return f"certification-entry-failures:{user.pk}"
 
 
 def _failed(key: str) -> None:
     hit(key, seconds=ENTRY_LOCK_SECONDS)
 
 
-def _open_session(session_id) -> CertificationSession:
+def _open_session(session_id, *, user: User) -> CertificationSession:
+    """The session a candidate enters, once their brake lets them through; a wrong number is a failure."""
+    key = _entry_failures_key(user)
+    if limit_reached(key, limit=MAX_ENTRY_FAILURES):
+        raise ApplicationError(TOO_MANY_TRIES, "TOO_MANY_REQUESTS", status_code=429)
     try:
         session = CertificationSession.objects.select_related("center__organization").get(pk=int(session_id))
     except (CertificationSession.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError(SESSION_NOT_FOUND, "SESSION_NOT_FOUND", status_code=404) from None
-    if session.status != CertificationSession.Status.CREATED:
+        session = None
+    if session is None or session.status != CertificationSession.Status.CREATED:
+        _failed(key)
         raise ApplicationError(SESSION_NOT_FOUND, "SESSION_NOT_FOUND", status_code=404)
     return session
 
@@ -100,13 +104,7 @@ def _open_session(session_id) -> CertificationSession:
 @transaction.atomic(durable=True)
 def candidate_identify(*, session_id, user: User, first_name: str, last_name: str, birthdate) -> Candidate:
     """Link the logged-in user to the one candidate these details designate (reference §8.4, step 1)."""
-    key = f"certification-entry-failures:{user.pk}"
-    _brake(key)
-    try:
-        session = _open_session(session_id)
-    except ApplicationError:
-        _failed(key)
-        raise
+    session = _open_session(session_id, user=user)
     typed_first, typed_last = normalize_for_matching(first_name or ""), normalize_for_matching(last_name or "")
     matches = [
         c
@@ -114,7 +112,7 @@ def candidate_identify(*, session_id, user: User, first_name: str, last_name: st
         if normalize_for_matching(c.first_name) == typed_first and normalize_for_matching(c.last_name) == typed_last
     ]
     if not matches:
-        _failed(key)
+        _failed(_entry_failures_key(user))
         raise ApplicationError(CANDIDATE_NOT_FOUND, "CANDIDATE_NOT_FOUND", status_code=404)
     if len(matches) > 1:
         raise ApplicationError(TOO_MANY_MATCHES, "TOO_MANY_MATCHES", status_code=409)
@@ -227,15 +225,9 @@ def _course_create(candidate: Candidate, user: User) -> CertificationCourse:
 @transaction.atomic(durable=True)
 def course_start(*, session_id, user: User, access_code: str) -> CertificationCourse:
     """Enter the test (new or resumed): consumes the invigilator's authorisation (reference §8.4, step 2)."""
-    key = f"certification-entry-failures:{user.pk}"
-    _brake(key)
-    try:
-        session = _open_session(session_id)
-    except ApplicationError:
-        _failed(key)
-        raise
+    session = _open_session(session_id, user=user)
     if (access_code or "").strip().upper() != session.access_code:
-        _failed(key)
+        _failed(_entry_failures_key(user))
         raise ApplicationError(WRONG_ACCESS_CODE, "SESSION_NOT_FOUND", status_code=404)
     candidate = session.candidates.select_for_update().filter(user=user).first()
     if candidate is None:
