@@ -52,7 +52,7 @@ from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
-from campaigns.services import campaign_create  # noqa: E402
+from campaigns.services.campaigns import campaign_create  # noqa: E402
 from crcn.content_schema import right_answer_of  # noqa: E402
 from crcn.models import Challenge, TargetProfile  # noqa: E402
 from crcn.services import content_load  # noqa: E402

@@ -46,9 +46,9 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import Membership, Organization, User  # noqa: E402
-from campaigns.exports import campaign_export_build  # noqa: E402
 from campaigns.models import CampaignExport  # noqa: E402
-from campaigns.services import campaign_create  # noqa: E402
+from campaigns.services.campaigns import campaign_create  # noqa: E402
+from campaigns.services.exports import campaign_export_build  # noqa: E402
 from crcn.models import Skill, TargetProfile  # noqa: E402
 from crcn.services import content_load  # noqa: E402
 

@@ -112,7 +112,7 @@ def prepare(learners: int) -> tuple[list[str], list[str], dict]:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Organization, User
-    from campaigns.services import campaign_create
+    from campaigns.services.campaigns import campaign_create
     from crcn.models import Challenge, TargetProfile
     from students.models import OrganizationLearner
 

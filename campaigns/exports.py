@@ -1,4 +1,4 @@
-"""Results CSV exports (reference pix-domain §5.5), built by a Celery task in constant memory.
+"""Results CSV exports (reference pix-domain §5.5): the file, written in constant memory.
 
 Format: Pix's, as ``pixorga.spreadsheet`` writes it (BOM, ``;``, text quoted and guarded against formulas,
 comma decimals, ``Oui``/``Non``), ``NA`` where a result is not shared, dates in Europe/Paris. Results of a
@@ -9,35 +9,29 @@ participant's validated skills per competence and returns the chunk's lines alre
 straight to the file. Python writes the header and the cells that are the same on every line, with
 ``cell``; its SQL twins below format the rest. Memory and the work per query do not grow with the number
 of participants.
+
+The job around the file (request, build, progress, cleaning) is ``campaigns.services.exports``.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
 from itertools import islice
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Membership, Organization
+from accounts.models import Organization
 from assessments.algorithm.scoring import MIN_CERTIFIABLE_COMPETENCES, MIN_CERTIFIABLE_LEVEL, PIX_PER_LEVEL
 from campaigns.knowledge import LATEST_AT_SHARE_PARAMS, latest_at_share_sql
-from campaigns.models import Campaign, CampaignExport, CampaignParticipation
+from campaigns.models import Campaign, CampaignParticipation
 from crcn.models import Area, Competence, Skill
 from pixorga.spreadsheet import BOM, FORMULA_PREFIXES, cell, csv_line
 from students.models import OrganizationLearner
 
-logger = logging.getLogger(__name__)
-
 CHUNK = 1000
-KEEP_FOR = timedelta(days=7)
 PARTICIPATIONS = CampaignParticipation._meta.db_table
 LEARNERS = OrganizationLearner._meta.db_table
 
@@ -281,7 +275,7 @@ def _profiles_file(campaign: Campaign, *, max_level: int) -> tuple[str, str, dic
     return csv_line(header), _lines_query(cells=cells, shared=shared, known=known, targeted_only=False), params
 
 
-# --- the task ---------------------------------------------------------------------------------------------
+# --- the file -------------------------------------------------------------------------------------------
 
 
 def _chunks_of_ids(campaign: Campaign) -> Iterator[list[int]]:
@@ -323,65 +317,3 @@ def export_write(campaign: Campaign, out, *, max_level: int, on_chunk=None) -> i
 def export_filename(campaign: Campaign) -> str:
     safe = re.sub(r"[^\w\- ]", "", campaign.name).strip().replace(" ", "_")[:80] or "campagne"
     return f"Resultats-{safe}-{campaign.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-
-
-def _progress_key(export_id: int) -> str:
-    return f"campaign-export-progress:{export_id}"
-
-
-def campaign_export_progress(export: CampaignExport) -> int:
-    if export.status in (CampaignExport.Status.DONE, CampaignExport.Status.FAILED):
-        return 100
-    return int(cache.get(_progress_key(export.pk)) or 0)
-
-
-@transaction.atomic(durable=True)
-def campaign_export_request(*, campaign: Campaign, membership: Membership) -> CampaignExport:
-    """Any member of the organisation may export its campaigns' results (reference §4.4)."""
-    from campaigns.tasks import campaign_export_build
-
-    export = CampaignExport.objects.create(campaign=campaign, requested_by=membership.user)
-    transaction.on_commit(lambda: campaign_export_build.delay(export.pk))
-    return export
-
-
-def campaign_export_build(*, export_id: int, max_level: int) -> None:
-    """Write the CSV to a temporary file, then store it; the export row says when it is ready."""
-    claimed = CampaignExport.objects.filter(pk=export_id, status=CampaignExport.Status.PENDING).update(
-        status=CampaignExport.Status.RUNNING
-    )
-    if not claimed:
-        return
-    export = CampaignExport.objects.select_related("campaign__organization", "campaign__target_profile").get(
-        pk=export_id
-    )
-    campaign = export.campaign
-    total = max(1, campaign.participations.filter(is_improved=False, deleted_at__isnull=True).count())
-
-    def progress(written: int) -> None:
-        cache.set(_progress_key(export_id), min(99, written * 100 // total), timeout=3600)
-
-    try:
-        with tempfile.TemporaryFile("w+b") as raw:
-            export.row_count = export_write(campaign, raw, max_level=max_level, on_chunk=progress)
-            raw.seek(0)
-            export.filename = export_filename(campaign)
-            export.file.save(export.filename, File(raw), save=False)
-        export.status = CampaignExport.Status.DONE
-    except Exception:
-        logger.exception("export %s", export_id)
-        export.status = CampaignExport.Status.FAILED
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "filename", "row_count", "status", "finished_at"])
-    cache.delete(_progress_key(export_id))
-
-
-def campaign_exports_clean(*, now=None) -> int:
-    """Files older than 7 days are deleted with their row (the school can export again)."""
-    limit = (now or timezone.now()) - KEEP_FOR
-    old = list(CampaignExport.objects.filter(created_at__lt=limit))
-    for export in old:
-        if export.file:
-            export.file.delete(save=False)
-    CampaignExport.objects.filter(pk__in=[e.pk for e in old]).delete()
-    return len(old)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors
 from campaigns.forms import CampaignCodeForm, ReconciliationForm
 from campaigns.results import participation_profile, participation_result
-from campaigns.services import (
+from campaigns.services.participations import (
     LEARNER_DISABLED,
     participation_reset,
     participation_reset_delay,

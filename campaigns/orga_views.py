@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import members_list_for_organization
-from campaigns import dashboards, exports, selectors, services
+from campaigns import dashboards, selectors
 from campaigns.forms import CampaignCreateForm, CampaignEditForm
+from campaigns.services import campaigns as campaign_services
+from campaigns.services import exports
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import ApplicationError
 from pixorga.tenancy import organization_view
@@ -42,7 +44,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign = services.campaign_create(
+            campaign = campaign_services.campaign_create(
                 organization=request.organization,
                 creator=request.user,
                 name=data["name"],
@@ -78,7 +80,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaign": campaign,
         "tab": tab,
         "tabs": TABS,
-        "can_manage": services.campaign_can_manage(campaign=campaign, membership=request.membership),
+        "can_manage": campaign_services.campaign_can_manage(campaign=campaign, membership=request.membership),
         "landing_url": request.build_absolute_uri("/campagnes/"),
         "divisions": divisions,
         "all_divisions": divisions_for_organization(organization=request.organization),
@@ -129,10 +131,10 @@ def campaign_archive(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
     try:
         if request.POST.get("action") == "unarchive":
-            services.campaign_unarchive(campaign=campaign, membership=request.membership)
+            campaign_services.campaign_unarchive(campaign=campaign, membership=request.membership)
             messages.success(request, "La campagne est de nouveau active.")
         else:
-            services.campaign_archive(campaign=campaign, membership=request.membership)
+            campaign_services.campaign_archive(campaign=campaign, membership=request.membership)
             messages.success(request, "La campagne est archivée : elle n'accepte plus de participants.")
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -143,7 +145,7 @@ def campaign_archive(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
-    if not services.campaign_can_manage(campaign=campaign, membership=request.membership):
+    if not campaign_services.campaign_can_manage(campaign=campaign, membership=request.membership):
         raise PermissionDenied
     members = members_list_for_organization(organization=request.organization)
     initial = {
@@ -155,7 +157,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = CampaignEditForm(request.POST or None, initial=initial, members=members)
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(campaign=campaign, membership=request.membership, **form.cleaned_data)
+            campaign_services.campaign_update(campaign=campaign, membership=request.membership, **form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -171,7 +173,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def campaign_delete(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_get_for_member(organization=request.organization, campaign_id=campaign_id)
     try:
-        services.campaign_delete(campaign=campaign, membership=request.membership)
+        campaign_services.campaign_delete(campaign=campaign, membership=request.membership)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("campaigns:orga_detail", org_id=request.organization.pk, campaign_id=campaign.pk)

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from campaigns import exports
+from campaigns.services import exports
 
 
 @shared_task(name="campaigns.campaign_export_build", acks_late=True)

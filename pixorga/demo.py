@@ -18,7 +18,7 @@ from django.db import transaction
 from accounts.models import Membership, Organization, User
 from accounts.services import user_create
 from campaigns.models import Campaign
-from campaigns.services import campaign_create
+from campaigns.services.campaigns import campaign_create
 from certification.demo import demo_certification_load
 from crcn.models import TargetProfile
 from students.importers.samples import SampleStudent, fake_students, siecle_xml

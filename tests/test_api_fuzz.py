@@ -31,8 +31,9 @@ from schemathesis.errors import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from assessments import services as assessment_services
-from campaigns import services as campaign_services
 from campaigns.models import Campaign, CampaignExport
+from campaigns.services import campaigns as campaign_services
+from campaigns.services import participations
 from certification.services import enrolment, entry, livret, results
 from crcn.models import TargetProfile
 from pixorga.celery import app as celery_app
@@ -80,7 +81,7 @@ def school(tmp_path, school_a, admin_a, member_a, student) -> School:
         target_profile_id=TargetProfile.objects.get(key="parcours-essai").pk,
     )
     learner = learner_of(school_a, student, birthdate=BIRTHDATE)
-    participation = campaign_services.participation_start(campaign=campaign, user=student)
+    participation = participations.participation_start(campaign=campaign, user=student)
     give_certifiable_profile(student, COMPETENCES, up_to_level=3)
 
     center = sco_center_for(school_a)

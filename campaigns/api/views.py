@@ -9,8 +9,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import selectors, services
+from campaigns import selectors
 from campaigns.models import Campaign, CampaignParticipation
+from campaigns.services import campaigns as campaign_services
+from campaigns.services import participations
 from crcn.selectors import target_profiles_available_for_organization
 from pixorga.errors import errors
 from pixorga.names import fold_name
@@ -124,7 +126,9 @@ class CampaignListCreateApi(OrganizationApi):
     def post(self, request, org_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = services.campaign_create(organization=self.organization, creator=request.user, **data.validated_data)
+        campaign = campaign_services.campaign_create(
+            organization=self.organization, creator=request.user, **data.validated_data
+        )
         return Response(CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
     class FilterSerializer(serializers.Serializer):
@@ -172,7 +176,7 @@ class CampaignDetailApi(APIView):
         campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         data = self.PatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = services.campaign_update(campaign=campaign, membership=membership, **data.validated_data)
+        campaign = campaign_services.campaign_update(campaign=campaign, membership=membership, **data.validated_data)
         return Response(CampaignOutput(campaign).data)
 
 
@@ -182,7 +186,7 @@ class CampaignArchiveApi(APIView):
     @extend_schema(request=None, responses={200: CampaignOutput, **errors(403, 404)})
     def post(self, request, campaign_id: int):
         campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
-        action = services.campaign_archive if self.archive else services.campaign_unarchive
+        action = campaign_services.campaign_archive if self.archive else campaign_services.campaign_unarchive
         return Response(CampaignOutput(action(campaign=campaign, membership=membership)).data)
 
 
@@ -258,7 +262,7 @@ class ParticipationStartApi(APIView):
         campaign = selectors.campaign_get_by_code(code=code)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        participation = services.participation_start(
+        participation = participations.participation_start(
             campaign=campaign,
             user=request.user,
             participant_external_id=data.validated_data["participant_external_id"] or "",
@@ -283,7 +287,7 @@ class ParticipationShareApi(APIView):
     )
     def post(self, request, participation_id: int):
         participation = selectors.participation_get_for_user(user=request.user, participation_id=participation_id)
-        participation = services.participation_share(participation=participation, user=request.user)
+        participation = participations.participation_share(participation=participation, user=request.user)
         return Response({"status": participation.status, "shared_at": participation.shared_at})
 
 
@@ -344,7 +348,7 @@ class CampaignExportCreateApi(APIView):
         },
     )
     def post(self, request, campaign_id: int):
-        from campaigns.exports import campaign_export_request
+        from campaigns.services.exports import campaign_export_request
 
         campaign, membership = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id)
         export = campaign_export_request(campaign=campaign, membership=membership)
@@ -368,7 +372,7 @@ class CampaignExportDetailApi(APIView):
     def get(self, request, export_id: int):
         from django.urls import reverse
 
-        from campaigns.exports import campaign_export_progress
+        from campaigns.services.exports import campaign_export_progress
 
         export = selectors.campaign_export_get_for_user(user=request.user, export_id=export_id)
         body = {"status": export.status, "progress": campaign_export_progress(export)}

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.models import CODE_DIGITS, CODE_LETTERS, Campaign, CampaignParticipation
-from campaigns.services import campaign_code_generate
+from campaigns.services.campaigns import campaign_code_generate
 from crcn.models import Challenge, TargetProfile
 from tests.accounts.factories import UserFactory
 from tests.crcn.bank import write_bank
@@ -111,7 +111,7 @@ def reconciled(school_a, student):
 def test_the_learner_takes_the_test_through_the_api(api, school_a, content, reconciled):
     campaign = CampaignFactory(organization=school_a, type="ASSESSMENT", target_profile=content)
     from campaigns.models import CampaignSkill
-    from campaigns.services import _capped_tubes_filter
+    from campaigns.services.campaigns import _capped_tubes_filter
     from crcn.models import Skill
 
     CampaignSkill.objects.bulk_create(
@@ -240,7 +240,7 @@ def test_my_profile_lists_the_sixteen_competences_or_those_loaded(api, content, 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_answers_to_the_same_question_make_one_answer(school_a, content, reconciled):
     from assessments.services import assessment_answer, assessment_next_challenge
-    from campaigns.services import participation_start
+    from campaigns.services.participations import participation_start
     from pixorga.errors import ApplicationError
 
     campaign = CampaignFactory(organization=school_a, type="ASSESSMENT", target_profile=content)

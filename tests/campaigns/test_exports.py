@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import KnowledgeElement
-from campaigns.exports import campaign_exports_clean, export_write
+from campaigns.exports import export_write
 from campaigns.models import CampaignExport, CampaignParticipation, CampaignSkill
+from campaigns.services.exports import campaign_exports_clean
 from crcn.models import Skill, TargetProfile
 from tests.accounts.factories import UserFactory
 from tests.conftest import wait_until
@@ -310,7 +311,7 @@ def sharing(campaign, *, last, first, status, external="", mastery=None, divisio
 
 
 def built_file(campaign) -> str:
-    from campaigns.exports import campaign_export_build
+    from campaigns.services.exports import campaign_export_build
 
     export = CampaignExport.objects.create(campaign=campaign)
     campaign_export_build(export_id=export.pk, max_level=5)

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from campaigns import services
 from campaigns.models import Campaign, CampaignParticipation
+from campaigns.services import campaigns as campaign_services
+from campaigns.services import participations
 from pixorga.errors import ApplicationError
 from tests.accounts.factories import UserFactory
 from tests.students.factories import CampaignFactory, OrganizationLearnerFactory
@@ -88,9 +89,9 @@ def test_an_email_external_id_must_be_an_email(school_a, student):
     OrganizationLearnerFactory(organization=school_a, user=student)
     campaign = CampaignFactory(organization=school_a, external_id_label="E-mail académique", external_id_type="EMAIL")
     with pytest.raises(ApplicationError) as error:
-        services.participation_start(campaign=campaign, user=student, participant_external_id="pas-un-mail")
+        participations.participation_start(campaign=campaign, user=student, participant_external_id="pas-un-mail")
     assert error.value.code == "INVALID_EMAIL"
-    assert services.participation_start(campaign=campaign, user=student, participant_external_id="lea@ac-lyon.fr")
+    assert participations.participation_start(campaign=campaign, user=student, participant_external_id="lea@ac-lyon.fr")
 
 
 def shared(campaign, user, *, days_ago=0, mastery=0.5):
@@ -105,34 +106,36 @@ def shared(campaign, user, *, days_ago=0, mastery=0.5):
 
 def test_retrying_needs_multiple_sendings_four_days_and_something_left_to_learn(school_a, student):
     single = CampaignFactory(organization=school_a, type="ASSESSMENT")
-    assert services.participation_retry_delay(shared(single, student)) is None
+    assert participations.participation_retry_delay(shared(single, student)) is None
     several = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
-    assert services.participation_retry_delay(shared(several, student, days_ago=1)) == 3
+    assert participations.participation_retry_delay(shared(several, student, days_ago=1)) == 3
     other = UserFactory()
-    assert services.participation_retry_delay(shared(several, other, days_ago=9, mastery=1)) is None
+    assert participations.participation_retry_delay(shared(several, other, days_ago=9, mastery=1)) is None
 
 
 def test_a_retry_keeps_the_old_sending_and_starts_a_new_test(school_a, student):
     campaign = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
     old = shared(campaign, student, days_ago=5)
-    new = services.participation_retry(participation=old, user=student)
+    new = participations.participation_retry(participation=old, user=student)
     old.refresh_from_db()
     assert old.is_improved and new.status == "STARTED" and new.assessments.count() == 1
     with pytest.raises(ApplicationError):
-        services.participation_retry(participation=old, user=student)
+        participations.participation_retry(participation=old, user=student)
 
 
 def test_a_profile_can_be_sent_again_at_once_when_allowed(school_a, student):
     campaign = CampaignFactory(organization=school_a, type="PROFILES_COLLECTION", multiple_sendings=True)
-    new = services.participation_retry(participation=shared(campaign, student), user=student)
+    new = participations.participation_retry(participation=shared(campaign, student), user=student)
     assert new.status == "TO_SHARE"
 
 
 def test_a_code_already_taken_is_drawn_again(monkeypatch, school_a, member_a):
     taken = CampaignFactory(organization=school_a).code
     codes = iter([taken, "BCDFGH234"])
-    monkeypatch.setattr(services, "campaign_code_generate", lambda: next(codes))
-    campaign = services.campaign_create(organization=school_a, creator=member_a, name="C", type="PROFILES_COLLECTION")
+    monkeypatch.setattr(campaign_services, "campaign_code_generate", lambda: next(codes))
+    campaign = campaign_services.campaign_create(
+        organization=school_a, creator=member_a, name="C", type="PROFILES_COLLECTION"
+    )
     assert campaign.code == "BCDFGH234"
     assert Campaign.objects.filter(code=taken).count() == 1
 
@@ -193,7 +196,7 @@ def test_the_creation_page_keeps_multiple_sendings_and_the_email_external_id(cli
 
 
 def test_an_external_id_type_without_an_external_id_is_plain_text(school_a, member_a):
-    campaign = services.campaign_create(
+    campaign = campaign_services.campaign_create(
         organization=school_a, creator=member_a, name="C", type="PROFILES_COLLECTION", external_id_type="EMAIL"
     )
     assert campaign.external_id_type == "STRING"
@@ -203,11 +206,11 @@ def test_a_learner_who_left_the_school_cannot_join_and_is_told_why(client, schoo
     OrganizationLearnerFactory(organization=school_a, user=student, is_disabled=True)
     campaign = CampaignFactory(organization=school_a, type="ASSESSMENT")
     with pytest.raises(ApplicationError) as error:
-        services.participation_start(campaign=campaign, user=student)
+        participations.participation_start(campaign=campaign, user=student)
     assert (error.value.code, error.value.status_code) == ("LEARNER_DISABLED", 403)
     client.force_login(student)
     page = client.get(url("landing", code=campaign.code)).content.decode()
-    assert escape(services.LEARNER_DISABLED) in page and "Je m&#x27;identifie" not in page
+    assert escape(participations.LEARNER_DISABLED) in page and "Je m&#x27;identifie" not in page
 
 
 def test_a_learner_who_left_a_school_that_does_not_import_students_cannot_join_either(student):
@@ -217,7 +220,7 @@ def test_a_learner_who_left_a_school_that_does_not_import_students_cannot_join_e
     OrganizationLearnerFactory(organization=company, user=student, is_disabled=True)
     campaign = CampaignFactory(organization=company, type="PROFILES_COLLECTION")
     with pytest.raises(ApplicationError) as error:
-        services.participation_start(campaign=campaign, user=student)
+        participations.participation_start(campaign=campaign, user=student)
     assert error.value.code == "LEARNER_DISABLED"
     assert company.learners.filter(user=student).count() == 1  # no fresh record to get round the rule
 
@@ -228,7 +231,7 @@ def test_a_school_record_already_used_by_another_account_cannot_join_again(schoo
     first = UserFactory()
     CampaignParticipation.objects.create(campaign=campaign, user=first, organization_learner=learner)
     with pytest.raises(ApplicationError) as error:
-        services.participation_start(campaign=campaign, user=student)
+        participations.participation_start(campaign=campaign, user=student)
     assert (error.value.code, error.value.status_code) == ("ORGANIZATION_LEARNER_HAS_ALREADY_PARTICIPATED", 409)
 
 
@@ -236,17 +239,17 @@ def test_nothing_left_to_learn_is_said_so_and_a_learner_who_left_cannot_retry(sc
     campaign = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
     perfect = shared(campaign, student, days_ago=9, mastery=1)
     with pytest.raises(ApplicationError) as error:
-        services.participation_retry(participation=perfect, user=student)
-    assert error.value.code == "NOTHING_TO_IMPROVE" and error.value.message == services.RETRY_NOTHING_TO_IMPROVE
+        participations.participation_retry(participation=perfect, user=student)
+    assert error.value.code == "NOTHING_TO_IMPROVE" and error.value.message == participations.RETRY_NOTHING_TO_IMPROVE
 
     other = UserFactory()
     learner = OrganizationLearnerFactory(organization=school_a, user=other, is_disabled=True)
     left = shared(campaign, other, days_ago=9)
     left.organization_learner = learner
     left.save()
-    assert services.participation_retry_delay(left) is None
+    assert participations.participation_retry_delay(left) is None
     with pytest.raises(ApplicationError) as error:
-        services.participation_retry(participation=left, user=other)
+        participations.participation_retry(participation=left, user=other)
     assert error.value.code == "RETRY_NOT_ALLOWED"
 
 
@@ -278,12 +281,12 @@ def resettable_campaign(school_a, **extra):
 
 def test_resetting_needs_a_resettable_parcours_several_sendings_and_four_days(school_a, student):
     campaign = resettable_campaign(school_a)
-    assert services.participation_reset_delay(shared(campaign, student, days_ago=1, mastery=1)) == 3
-    assert services.participation_reset_delay(shared(campaign, UserFactory(), days_ago=5, mastery=1)) == 0
+    assert participations.participation_reset_delay(shared(campaign, student, days_ago=1, mastery=1)) == 3
+    assert participations.participation_reset_delay(shared(campaign, UserFactory(), days_ago=5, mastery=1)) == 0
     plain = CampaignFactory(organization=school_a, type="ASSESSMENT", multiple_sendings=True)
-    assert services.participation_reset_delay(shared(plain, UserFactory(), days_ago=5)) is None
+    assert participations.participation_reset_delay(shared(plain, UserFactory(), days_ago=5)) is None
     single = resettable_campaign(school_a, multiple_sendings=False)
-    assert services.participation_reset_delay(shared(single, UserFactory(), days_ago=5)) is None
+    assert participations.participation_reset_delay(shared(single, UserFactory(), days_ago=5)) is None
 
 
 def test_a_reset_forgets_the_campaign_skills_and_starts_a_new_test_on_all_of_them(tmp_path, school_a, student):
@@ -305,7 +308,7 @@ def test_a_reset_forgets_the_campaign_skills_and_starts_a_new_test_on_all_of_the
         )
     old = shared(campaign, student, days_ago=5, mastery=1)
 
-    new = services.participation_reset(participation=old, user=student)
+    new = participations.participation_reset(participation=old, user=student)
 
     old.refresh_from_db()
     assert old.is_improved and new.status == "STARTED" and new.assessments.count() == 1
@@ -316,7 +319,7 @@ def test_a_reset_forgets_the_campaign_skills_and_starts_a_new_test_on_all_of_the
 def test_a_reset_too_early_says_when_it_will_be_possible(school_a, student):
     old = shared(resettable_campaign(school_a), student, days_ago=2)
     with pytest.raises(ApplicationError) as error:
-        services.participation_reset(participation=old, user=student)
+        participations.participation_reset(participation=old, user=student)
     assert (error.value.code, error.value.status_code) == ("RESET_TOO_EARLY", 412)
     assert error.value.message == "Vous pourrez remettre à zéro et repasser ce parcours dans 2 jours."
 

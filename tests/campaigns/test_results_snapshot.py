@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from assessments.models import KnowledgeElement
 from campaigns.models import CampaignParticipation
 from campaigns.results import participation_profile, participation_result, profile_at_share
-from campaigns.services import participation_share
+from campaigns.services.participations import participation_share
 from tests.accounts.factories import UserFactory
 from tests.campaigns.test_exports import campaign  # noqa: F401 - the content bank and an assessment campaign
 from tests.students.factories import CampaignFactory, OrganizationLearnerFactory
