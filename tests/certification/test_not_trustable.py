@@ -345,6 +345,18 @@ def test_only_the_centres_admins_decide(client, member_a, session, flagged):
     assert escape("Le candidat a répondu à 2 questions sur 18") in page  # the flag is shown to every member
 
 
+@pytest.mark.parametrize("decision", ["", "peut-être", "publish" * 40])
+def test_an_empty_or_unknown_decision_on_the_page_is_refused_in_french_and_decides_nothing(
+    client, admin_a, session, flagged, decision
+):
+    client.force_login(admin_a)
+    response = client.post(url("certification_decide", session, course_id=flagged.pk), {"decision": decision})
+    assert response.status_code == 302
+    assert reload(flagged).decision == ""
+    page = client.get(url("session_detail", session)).content.decode()
+    assert escape(results.INVALID_DECISION) in page
+
+
 def test_the_decision_route_refuses_get(client, admin_a, session, flagged):
     client.force_login(admin_a)
     assert client.get(url("certification_decide", session, course_id=flagged.pk)).status_code == 405
