@@ -11,6 +11,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -144,3 +145,29 @@ def test_make_run_is_a_demonstration_and_production_is_not(tmp_path):
     from pixorga.stack import local_http_environment
 
     assert local_http_environment(tmp_path)["PIXORGA_DEMO"] == "true"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_healthcheck_asks_the_sites_own_health_route(live_server, monkeypatch):
+    from pixorga import healthcheck
+
+    port = live_server.url.rsplit(":", 1)[1]
+    monkeypatch.setenv("PIXORGA_ADDRESS", f"0.0.0.0:{port}")
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "localhost,pix.lycee-demo.fr")
+    assert healthcheck.main(["web"]) == 0
+    monkeypatch.setenv("PIXORGA_ADDRESS", "0.0.0.0:1")  # nothing listens there
+    assert healthcheck.main(["web"]) == 1
+    assert healthcheck.main(["nimportequoi"]) == 2
+
+
+def test_the_beat_healthcheck_wants_a_schedule_written_recently(tmp_path, monkeypatch):
+    from pixorga import healthcheck
+
+    schedule = tmp_path / "celerybeat-schedule"
+    monkeypatch.setattr(healthcheck, "BEAT_SCHEDULE", schedule)
+    assert not healthcheck.beat_is_healthy()  # beat never wrote it
+    schedule.write_bytes(b"")
+    assert healthcheck.beat_is_healthy()
+    old = time.time() - healthcheck.BEAT_SILENT_FOR - 60
+    os.utime(schedule, (old, old))
+    assert not healthcheck.beat_is_healthy()
