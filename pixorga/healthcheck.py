@@ -1,6 +1,6 @@
 """Health checks of the containers (docker-compose.yml): ``python -m pixorga.healthcheck web|beat``.
 
-Kept free of Django so that a check every 30 s costs almost nothing. ``web`` asks the site's own
+Kept free of Django's setup so that a check every 30 s costs almost nothing. ``web`` asks the site's own
 ``/api/health/`` (database and broker) as the HTTPS proxy would, with an allowed host name; ``beat`` checks
 that the scheduler still writes its schedule (celery beat saves it at least every few minutes).
 """
@@ -13,15 +13,18 @@ import sys
 import time
 from pathlib import Path
 
+from pixorga.env import WILDCARD_HOSTS, served_address
+
 BEAT_SCHEDULE = Path(os.environ.get("CELERY_BEAT_SCHEDULE_FILE", "/app/var/beat/celerybeat-schedule"))
 BEAT_SILENT_FOR = 10 * 60  # seconds; beat wakes at least every 5 minutes
 
 
 def web_is_healthy() -> bool:
-    port = int(os.environ.get("PIXORGA_ADDRESS", "0.0.0.0:8000").rpartition(":")[2])
+    """``/api/health/`` answers 200 where gunicorn serves (``PIXORGA_ADDRESS``; loopback for every interface)."""
+    bound, port = served_address()
     hosts = [host for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost").split(",") if host.strip()]
     host = hosts[0].strip().lstrip(".") if hosts else "localhost"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection = http.client.HTTPConnection("127.0.0.1" if bound in WILDCARD_HOSTS else bound, port, timeout=5)
     try:
         connection.request("GET", "/api/health/", headers={"Host": host, "X-Forwarded-Proto": "https"})
         return connection.getresponse().status == 200

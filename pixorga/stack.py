@@ -13,7 +13,6 @@ stack exits 0; later signals do not interrupt that.
 
 from __future__ import annotations
 
-import http.client
 import os
 import secrets
 import subprocess
@@ -21,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from pixorga.env import WILDCARD_HOSTS, hosts_for_address, served_address, site_url_for_address
+from pixorga.env import hosts_for_address, served_address, site_url_for_address
+from pixorga.healthcheck import web_is_healthy
 from pixorga.lifecycle import StopRequest, start_child, stop_children
 
 PYTHON = sys.executable
@@ -83,22 +83,10 @@ def _run_step(args: tuple[str, ...], stop: StopRequest) -> None:
         raise StackFailed(f"« manage.py {' '.join(args)} » a échoué (code {step.returncode}).")
 
 
-def _answers(host: str, port: int) -> bool:
-    """The health route answers 200 (loopback when every interface is served)."""
-    connection = http.client.HTTPConnection("127.0.0.1" if host in WILDCARD_HOSTS else host, port, timeout=2)
-    try:
-        connection.request("GET", "/api/health/", headers={"Host": f"127.0.0.1:{port}"})
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
 def _wait_until_served(web: subprocess.Popen, stop: StopRequest) -> None:
-    host, port = served_address()
+    port = served_address()[1]
     deadline = time.monotonic() + READY_TIMEOUT
-    while not _answers(host, port):
+    while not web_is_healthy():
         if web.poll() is not None:
             raise StackFailed(
                 f"Le serveur web s'est arrêté au démarrage (code {web.returncode}) : le port {port} est-il déjà pris ?"
